@@ -1,0 +1,32 @@
+"""Views: panes the desktop shell hosts. Declared here without Qt; only the shell builds them."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+
+
+class ViewArea(enum.Enum):
+    MAIN = "main"  # a top-level pane: mail, calendar
+    SIDEBAR = "sidebar"  # beside a message or an event: who joined, contact card
+    SETTINGS = "settings"  # a page of the settings dialog: rules, auto-reply, signatures
+
+
+@attrs.frozen
+class View:
+    """A pane a plugin offers.
+
+    ``create`` is called by the shell (on the GUI thread) with the shell's view context and returns
+    a ``QWidget``. It is the only place a plugin touches Qt, so the plugin imports its Qt module
+    inside ``create`` and the core never loads Qt.
+    """
+
+    id: str
+    title: str
+    area: ViewArea
+    create: Callable[[Any], Any]
+    order: int = 100
+    shortcut: str | None = None

@@ -1,0 +1,29 @@
+"""How to sign in to gmail accounts, and where their APIs live."""
+
+from host.providers import AccountType, OAuthSpec
+
+ACCOUNT_TYPE = AccountType(
+    name="gmail",
+    title="Google (Gmail and Google Calendar)",
+    oauth=OAuthSpec(
+        authorize_url="https://accounts.google.com/o/oauth2/v2/auth",
+        token_url="https://oauth2.googleapis.com/token",
+        userinfo_url="https://openidconnect.googleapis.com/v1/userinfo",
+        client_id="zoomclient-desktop.apps.googleusercontent.com",
+        redirect_path="/oauth/google",
+        identity_scopes=("openid", "email", "profile"),
+        # offline access returns a refresh token; consent makes Google show the scope choices again.
+        authorize_params={"access_type": "offline", "prompt": "consent", "include_granted_scopes": "false"},
+    ),
+    endpoints={
+        "gmail": "https://gmail.googleapis.com",
+        "calendar": "https://www.googleapis.com",
+    },
+    sandbox_service="gmail",
+)
+
+MAIL_SCOPES = (
+    "https://www.googleapis.com/auth/gmail.modify",
+    "https://www.googleapis.com/auth/gmail.settings.basic",
+)
+CALENDAR_SCOPES = ("https://www.googleapis.com/auth/calendar",)

@@ -1,0 +1,1 @@
+"""Zoom Mail and Zoom Calendar for zoomclient."""
