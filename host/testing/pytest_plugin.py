@@ -1,0 +1,38 @@
+"""The pytest plugin zoomclient installs: fixtures for building hosts in-process.
+
+Kept light: pytest loads it in every run of every distribution's tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:
+    from host.app import Host
+
+
+@pytest.fixture
+def make_host(tmp_path: Path) -> Iterable[Callable[..., Host]]:
+    """Build hosts from plugin objects in-process (no entry points); stopped after the test.
+
+    ``make_host(plugin_module, ("name", obj), trusted=["name"])`` returns a started host whose
+    data dir is under the test's tmp_path.
+    """
+    from host.app import Host
+
+    hosts: list[Host] = []
+
+    def build(*plugins: object, trusted: Iterable[str] = (), start: bool = True) -> Host:
+        host = Host.from_plugins(plugins, trusted=trusted, data_dir=tmp_path / f"data{len(hosts)}")
+        hosts.append(host)
+        if start:
+            host.start()
+        return host
+
+    yield build
+    for host in hosts:
+        host.stop()
