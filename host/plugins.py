@@ -153,7 +153,9 @@ def _stage(pm: PluginManager, plugin: object) -> Registrations:
     for hook_name, kind in REGISTRATION_HOOKS.items():
         for impl in getattr(pm.hook, hook_name).get_hookimpls():
             if impl.plugin is plugin:
-                impl.function(register=getattr(staged, kind).append)
+                # pluggy lets an implementation take fewer arguments than its spec names.
+                arguments = {"register": getattr(staged, kind).append}
+                impl.function(**{name: arguments[name] for name in impl.argnames})
     return staged
 
 
