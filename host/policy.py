@@ -114,6 +114,8 @@ class AdminPolicy:
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
             section = data.get("plugins", {})
+            if not isinstance(section, dict):
+                raise ValueError("[plugins] must be a table")
             allow = section.get("allow")
             deny = section.get("deny", [])
             if not isinstance(deny, list) or (allow is not None and not isinstance(allow, list)):
