@@ -6,6 +6,7 @@ Every refusal names the rule that refused, so that a user or an admin can tell w
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Sequence
 from pathlib import Path
@@ -73,9 +74,21 @@ def check_conferencing(
 
 
 def is_zoom_url(url: str) -> bool:
-    parts = urlsplit(url)
+    # A browser reads a backslash as "/" and skips credentials, so https://evil.com\@zoom.us/j/1 opens
+    # evil.com while urlsplit's hostname is zoom.us: refuse whatever a browser could read otherwise.
+    if "\\" in url or not url.isprintable() or any(ch.isspace() for ch in url):
+        return False
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        return False
     host = (parts.hostname or "").lower()
-    return parts.scheme == "https" and any(host == h or host.endswith("." + h) for h in ZOOM_HOSTS)
+    return (
+        parts.scheme == "https"
+        and "@" not in parts.netloc
+        and re.fullmatch(r"[a-z0-9.-]+", host) is not None
+        and any(host == h or host.endswith("." + h) for h in ZOOM_HOSTS)
+    )
 
 
 def check_meeting(meeting: OnlineMeeting) -> OnlineMeeting:
