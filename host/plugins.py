@@ -118,9 +118,8 @@ def select(sources: Sequence[PluginSource], selection: frozenset[str] | None) ->
     if unknown:
         installed = ", ".join(sorted(known)) or "none"
         raise UsageError(
-            f"Unknown plugin{'s' if len(unknown) > 1 else ''} in {LOAD_PLUGINS_ENV}: {', '.join(unknown)}. "
-            f"Installed: {installed}.",
-            hint="Use distribution names as `zoomclient plugins` lists them.",
+            f"Unknown plugin{'s' if len(unknown) > 1 else ''} selected: {', '.join(unknown)}. Installed: {installed}.",
+            hint=f"In --load-plugins or {LOAD_PLUGINS_ENV}, use distribution names as `zoomclient plugins` lists them.",
         )
     return [source for source in sources if source.name in selection]
 
