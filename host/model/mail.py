@@ -188,6 +188,9 @@ class OutgoingMessage:
     in_reply_to: str | None = None
     references: tuple[str, ...] = ()
     thread_id: str | None = None
+    # Set by the outbox and sent as the Message-ID header, so that after a crash mid-send the sync
+    # engine can ask the server (``rfc822msgid:``) whether the message went out before sending again.
+    message_id_header: str | None = None
 
 
 @attrs.frozen
