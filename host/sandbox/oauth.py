@@ -37,6 +37,7 @@ import attrs
 from authlib.oauth2.rfc6749 import (
     AuthorizationServer,
     ClientMixin,
+    InsecureTransportError,
     InvalidRequestError,
     OAuth2Error,
     OAuth2Payload,
@@ -232,6 +233,19 @@ class _Request(OAuth2Request):
         return self._form
 
 
+def _oauth_request(request: Request, form: Sequence[tuple[str, str]]) -> _Request | Response:
+    """The request for authlib, or the error page when it came over plain HTTP from afar.
+
+    authlib allows plain HTTP on loopback hosts only (``127.0.0.1``, ``localhost``); a test client's
+    ``http://testserver`` gets this 400 rather than a crash.
+    """
+    try:
+        return _Request(request, form)
+    except InsecureTransportError as error:
+        status, body, headers = error()
+        return JSONResponse(body, status_code=status, headers=dict(headers))
+
+
 async def _form(request: Request) -> list[tuple[str, str]]:
     """The fields of an ``application/x-www-form-urlencoded`` body, the only kind OAuth posts (RFC 6749 §3.2)."""
     if request.headers.get("content-type", "").split(";")[0].strip() != "application/x-www-form-urlencoded":
@@ -410,7 +424,7 @@ class OAuthServer:
 
     def revoke_all(self, email: str | None = None) -> None:
         """Revoke every access and refresh token (of ``email`` alone when given), as a password change does."""
-        for token in self._server.access_tokens.values():
+        for token in list(self._server.access_tokens.values()):  # the server thread may be adding some
             if email is None or token.user.email == email:
                 token.revoked = True
                 token.refresh_revoked = True
@@ -432,7 +446,9 @@ class OAuthServer:
     async def _authorize(self, request: Request) -> Response:
         posted = await _form(request) if request.method == "POST" else None
         # The consent form posts back to the same URL: the authorization request stays in the query.
-        oauth_request = _Request(request, [])
+        oauth_request = _oauth_request(request, [])
+        if isinstance(oauth_request, Response):
+            return oauth_request
         user = self._user_for(request.query_params.get("login_hint"))
         try:
             grant = self._server.get_consent_grant(oauth_request, end_user=user)
@@ -453,7 +469,10 @@ class OAuthServer:
         return self._server.create_authorization_response(oauth_request, grant_user=consent, grant=grant)
 
     async def _token(self, request: Request) -> Response:
-        return self._server.create_token_response(_Request(request, await _form(request)))
+        oauth_request = _oauth_request(request, await _form(request))
+        if isinstance(oauth_request, Response):
+            return oauth_request
+        return self._server.create_token_response(oauth_request)
 
     async def _userinfo(self, request: Request) -> Response:
         token = self.require_token(request)

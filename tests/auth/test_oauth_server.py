@@ -9,6 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 from oauth_support import CALENDAR, CLIENT_ID, IDENTITY, MAIL, REDIRECT_PATH, pkce_challenge
+from starlette.applications import Starlette
 
 from host.sandbox.oauth import OAuthServer, OAuthServerConfig
 
@@ -253,3 +254,12 @@ def test_provider_paths_are_configurable(oauth_server):
 def test_a_server_needs_a_user():
     with pytest.raises(ValueError, match="at least one user"):
         OAuthServer(OAuthServerConfig(clients={CLIENT_ID: REDIRECT_PATH}, users=[]))
+
+
+async def test_plain_http_from_a_non_loopback_host_is_an_error_not_a_crash():
+    oauth = OAuthServer(OAuthServerConfig(clients={CLIENT_ID: REDIRECT_PATH}, users=[("a@example.com", "A")]))
+    app = Starlette(routes=oauth.routes)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as client:
+        response = await client.post("/oauth/token", data={"grant_type": "refresh_token", "refresh_token": "x"})
+    assert response.status_code == 400
+    assert response.json()["error"] == "insecure_transport"

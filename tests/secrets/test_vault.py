@@ -5,8 +5,12 @@ from __future__ import annotations
 import base64
 import json
 import stat
+import tempfile
+from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from host.errors import SecretStoreError
 from host.secrets import VaultSecretStore
@@ -106,3 +110,24 @@ def test_two_handles_see_each_others_writes(path):
     assert ui.get("token") == "rotated"
     ui.set("other", "x")
     assert cli.get("token") == "rotated"
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.dictionaries(
+        st.text(min_size=1, max_size=40),
+        st.text(max_size=200),
+        max_size=8,
+    )
+)
+def test_any_secrets_round_trip(entries):
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / "secrets.vault"
+        vault = VaultSecretStore(path, "pass", scrypt_n=2**10)
+        for name, value in entries.items():
+            vault.set(name, value)
+        reopened = VaultSecretStore(path, "pass")
+        assert {name: reopened.get(name) for name in entries} == entries
+        for name in entries:
+            reopened.delete(name)
+        assert not path.exists()
