@@ -21,13 +21,27 @@ from host.secrets import SecretStore, load_token, save_token
 class AccountHttpClient(AsyncOAuth2Client):
     """An httpx.AsyncClient that signs every request with the account's token and keeps it fresh.
 
-    A refresh the server refuses (the user revoked access, a refresh token was used twice) raises
-    AuthError instead of authlib's own errors, so providers and the UI see one kind of sign-in failure.
+    Before refreshing an expired token it looks in the secret store: another host process (the CLI
+    beside the UI) may have refreshed first, and with single-use refresh tokens (Zoom, Microsoft)
+    the one in memory is then revoked already. A refresh the server refuses (the user revoked
+    access) raises AuthError instead of authlib's own errors, so providers and the UI see one kind
+    of sign-in failure.
     """
 
-    account: Account
+    def __init__(self, account: Account, store: SecretStore, **options: Any) -> None:
+        self.account = account
+        self.store = store
+        super().__init__(update_token=self._save, **options)
+
+    async def _save(self, token: dict[str, Any], **_: Any) -> None:
+        save_token(self.store, self.account, token)
 
     async def ensure_active_token(self, token: Any) -> None:
+        if token.is_expired(leeway=self.leeway):
+            saved = load_token(self.store, self.account)
+            if saved is not None and saved.get("refresh_token") != token.get("refresh_token"):
+                self.token = saved
+                token = self.token
         try:
             await super().ensure_active_token(token)
         except OAuthError as error:
@@ -49,20 +63,15 @@ def authorised_client(
         raise AuthError(f"There is no saved sign-in for {account.email}.", hint="Sign in again.")
     if account.sandbox_url is not None:
         account_type = account_type.rebased(account.sandbox_url)
-
-    async def update_token(new_token: dict[str, Any], refresh_token: str | None = None, **_: Any) -> None:
-        save_token(store, account, new_token)
-
-    client = AccountHttpClient(
+    return AccountHttpClient(
+        account,
+        store,
         client_id=account_type.oauth.client_id,
         token_endpoint_auth_method="none",
         token=token,
         token_endpoint=account_type.oauth.token_url,
-        update_token=update_token,
         **httpx_options,
     )
-    client.account = account
-    return client
 
 
 def open_connection(

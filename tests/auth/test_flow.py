@@ -196,3 +196,18 @@ async def test_a_refused_refresh_is_an_auth_error(oauth_server):
 def test_a_connection_needs_a_saved_token():
     with pytest.raises(AuthError, match="no saved sign-in"):
         open_connection(ACCOUNT_TYPE, Account("ada@example.com", "testmail"), MemorySecretStore())
+
+
+async def test_a_refresh_by_another_process_is_picked_up_from_the_store(oauth_server):
+    served = oauth_server()
+    result = await sign_in(ACCOUNT_TYPE, PLAN, open_browser=headless_browser, sandbox_url=served.url)
+    store = MemorySecretStore()
+    save_token(store, result.account, dict(result.token, expires_at=0))
+    # Two host processes (the UI and the CLI) hold the same expired token in memory.
+    ui = open_connection(ACCOUNT_TYPE, result.account, store)
+    cli = open_connection(ACCOUNT_TYPE, result.account, store)
+    async with ui.http, cli.http:
+        assert (await cli.http.get(cli.url("api", "/api/whoami"))).status_code == 200
+        # The UI's refresh token was rotated away by the CLI's refresh; it takes the saved one.
+        assert (await ui.http.get(ui.url("api", "/api/whoami"))).status_code == 200
+        assert ui.http.token["refresh_token"] == cli.http.token["refresh_token"]
