@@ -8,6 +8,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
+from host import __version__
 from host.app import Host
 from host.cli.main import cli
 from host.errors import UsageError
@@ -110,6 +111,20 @@ def test_cli_option_unset_lists_every_installed_plugin(installed) -> None:
 def test_cli_option_empty_lists_none(installed) -> None:
     assert listed("--load-plugins", "") == []
     assert listed("--load-plugins=") == []
+
+
+def test_cli_lists_the_host_builtins_only_when_asked(installed) -> None:
+    result = CliRunner().invoke(cli, ["--load-plugins", "", "plugins", "--json", "--all"])
+    assert json.loads(result.stdout) == [
+        {
+            "name": "host.default_plugins.core_commands",
+            "version": __version__,
+            "hooks": ["register_commands"],
+            "status": "loaded",
+            "reason": None,
+        }
+    ]
+    assert CliRunner().invoke(cli, ["--load-plugins", "", "plugins"]).stdout == "No plugins loaded.\n"
 
 
 def test_cli_option_one_and_several(installed) -> None:
