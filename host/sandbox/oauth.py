@@ -87,6 +87,8 @@ class OAuthServerConfig:
     serves an HTML consent form with a checkbox per scope. ``single_use_refresh_tokens`` makes every
     refresh return a new refresh token and revoke the old one (Zoom, Microsoft); without it the
     refresh token stays and none is returned (Google). ``clock`` lets tests move time forward.
+    ``declined_scopes``, ``unattended``, ``access_token_ttl`` and ``single_use_refresh_tokens`` are
+    read on every request, so a test may change them while the server runs.
     """
 
     clients: Mapping[str, str]

@@ -211,3 +211,18 @@ async def test_a_refresh_by_another_process_is_picked_up_from_the_store(oauth_se
         # The UI's refresh token was rotated away by the CLI's refresh; it takes the saved one.
         assert (await ui.http.get(ui.url("api", "/api/whoami"))).status_code == 200
         assert ui.http.token["refresh_token"] == cli.http.token["refresh_token"]
+
+
+async def test_a_refresh_without_a_new_refresh_token_keeps_the_old_one(oauth_server):
+    served = oauth_server(single_use_refresh_tokens=False)  # Google's way
+    result = await sign_in(ACCOUNT_TYPE, PLAN, open_browser=headless_browser, sandbox_url=served.url)
+    store = MemorySecretStore()
+    save_token(store, result.account, dict(result.token, expires_at=0))
+    connection = open_connection(ACCOUNT_TYPE, result.account, store)
+    async with connection.http:
+        assert (await connection.http.get(connection.url("api", "/api/whoami"))).status_code == 200
+    saved = load_token(store, result.account)
+    assert saved is not None
+    assert saved["refresh_token"] == result.token["refresh_token"]
+    assert saved["access_token"] != result.token["access_token"]
+    assert saved["expires_at"] > 0
