@@ -11,7 +11,10 @@ from host import __version__
 from host.plugins import PluginSource
 
 #: Modules under host.default_plugins, each a plugin of its own.
-DEFAULT_PLUGINS = ("host.default_plugins.core_commands",)
+DEFAULT_PLUGINS = (
+    "host.default_plugins.core_commands",
+    "host.default_plugins.sandbox_commands",
+)
 
 
 def default_sources() -> list[PluginSource]:

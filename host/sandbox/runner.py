@@ -1,0 +1,130 @@
+"""Serve ASGI apps with uvicorn on 127.0.0.1 and an ephemeral port, each in a thread of its own.
+
+Tests and ``zoomclient sandbox`` both need emulators that run beside code with its own event loop
+(pytest-asyncio's, the host's), so every server gets a thread and a loop of its own and is reached
+over real loopback HTTP only.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import ExitStack, contextmanager
+from typing import Any
+
+import attrs
+import uvicorn
+
+from host.errors import ZoomclientError
+from host.sandbox.service import SandboxOptions, SandboxService
+
+HOST = "127.0.0.1"
+
+
+class ServerThread:
+    """One ASGI app served by uvicorn on ``127.0.0.1:<ephemeral>`` in a background thread.
+
+    ``start()`` returns the base URL once the server accepts connections; ``stop()`` shuts it down
+    and joins the thread. Use it as a context manager to do both.
+    """
+
+    def __init__(self, app: Any, *, name: str = "sandbox", startup_timeout: float = 10.0) -> None:
+        self.app = app
+        self.name = name
+        self.startup_timeout = startup_timeout
+        self.port: int | None = None
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+        self._error: BaseException | None = None
+
+    @property
+    def url(self) -> str:
+        if self.port is None:
+            raise RuntimeError(f"sandbox server {self.name!r} is not running")
+        return f"http://{HOST}:{self.port}"
+
+    def start(self) -> str:
+        if self._thread is not None:
+            return self.url
+        # Binding port 0 ourselves tells us the real port before uvicorn starts, without a race.
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((HOST, 0))
+        self.port = sock.getsockname()[1]
+        config = uvicorn.Config(
+            self.app,
+            log_level="warning",
+            access_log=False,
+            lifespan="off",
+            timeout_graceful_shutdown=2,
+        )
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self._run, args=(sock,), name=f"sandbox-{self.name}", daemon=True)
+        self._thread.start()
+        deadline = time.monotonic() + self.startup_timeout
+        while not self._server.started:
+            if self._error is not None or not self._thread.is_alive():
+                self._thread.join()
+                self._thread = None
+                raise ZoomclientError(
+                    f"The sandbox server {self.name!r} failed to start: {self._error}",
+                    hint="Check the emulator's app for errors.",
+                )
+            if time.monotonic() > deadline:
+                self.stop()
+                raise ZoomclientError(f"The sandbox server {self.name!r} did not start in {self.startup_timeout:g} s.")
+            time.sleep(0.005)
+        return self.url
+
+    def _run(self, sock: socket.socket) -> None:
+        assert self._server is not None
+        try:
+            # Server.run makes a fresh event loop in this thread; signal handlers are only installed
+            # on the main thread, so Ctrl-C stays with whoever owns it.
+            self._server.run(sockets=[sock])
+        except BaseException as error:  # reported to start(), which raises it in the caller's thread
+            self._error = error
+        finally:
+            sock.close()
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+        self._thread = None
+        self._server = None
+
+    def __enter__(self) -> ServerThread:
+        self.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+
+@attrs.frozen
+class RunningService:
+    """A started :class:`SandboxService`: its name, the account type it emulates and its base URL."""
+
+    name: str
+    provider: str | None
+    url: str
+    app: Any = attrs.field(repr=False)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "provider": self.provider, "url": self.url}
+
+
+@contextmanager
+def serve_services(services: Iterable[SandboxService], options: SandboxOptions) -> Iterator[list[RunningService]]:
+    """Start every service's emulator on its own port; stop them all on exit (also when one fails)."""
+    with ExitStack() as stack:
+        running = []
+        for service in services:
+            app = service.create_app(options)
+            server = stack.enter_context(ServerThread(app, name=service.name))
+            running.append(RunningService(service.name, service.account_type, server.url, app))
+        yield running
