@@ -14,6 +14,9 @@ from host.plugins import PluginSource
 DEFAULT_PLUGINS = (
     "host.default_plugins.core_commands",
     "host.default_plugins.sandbox_commands",
+    "host.default_plugins.account_commands",
+    "host.default_plugins.mail_commands",
+    "host.default_plugins.calendar_commands",
 )
 
 

@@ -1,0 +1,90 @@
+"""What the core's commands share: the account manager, running coroutines, JSON output, errors."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import enum
+import functools
+import json
+import sys
+from collections.abc import Callable, Coroutine
+from typing import Any, TypeVar
+
+import attrs
+import click
+
+from host.errors import ZoomclientError
+
+T = TypeVar("T")
+
+#: Fields never printed: raw MIME and the providers' private bookkeeping.
+_HIDDEN_FIELDS = frozenset({"raw", "provider_data", "start_url"})
+
+
+def run(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine to its end, turning the host's errors into a clean CLI error (exit 1)."""
+    try:
+        return asyncio.run(coroutine)
+    except ZoomclientError as error:
+        raise click.ClickException(str(error)) from error
+
+
+def reports_errors(command: Callable[..., T]) -> Callable[..., T]:
+    """Decorator: a ZoomclientError raised outside :func:`run` also ends in a clean CLI error."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> T:
+        try:
+            return command(*args, **kwargs)
+        except ZoomclientError as error:
+            raise click.ClickException(str(error)) from error
+
+    return wrapper
+
+
+def accounts(ctx: click.Context):  # -> host.accounts.Accounts
+    """The account manager of this invocation's host, with the secret store it needs."""
+    from host.accounts import Accounts
+    from host.cli.main import get_host
+    from host.secrets import open_secret_store
+
+    host = get_host(ctx)
+    ask = _ask_passphrase if sys.stdin.isatty() else None
+    return Accounts(host, open_secret_store(host.data_dir, ask_passphrase=ask))
+
+
+def _ask_passphrase(*, new: bool) -> str:
+    text = "Choose a passphrase for the secrets vault" if new else "Passphrase of the secrets vault"
+    return str(click.prompt(text, hide_input=True, confirmation_prompt=new))
+
+
+def jsonable(value: Any) -> Any:
+    """attrs models, enums, datetimes and collections as plain JSON values."""
+    if attrs.has(type(value)):
+        return {
+            field.name: jsonable(getattr(value, field.name))
+            for field in attrs.fields(type(value))
+            if field.name not in _HIDDEN_FIELDS
+        }
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, frozenset | set):
+        return sorted(jsonable(v) for v in value)
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, bytes):
+        return None
+    return value
+
+
+def echo_json(value: Any) -> None:
+    click.echo(json.dumps(jsonable(value), ensure_ascii=False, indent=2))
+
+
+#: What date and time options accept: a date, or a date and a time with or without seconds.
+DATETIME = click.DateTime(["%Y-%m-%d", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S"])
