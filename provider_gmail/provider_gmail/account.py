@@ -1,6 +1,6 @@
 """How to sign in to gmail accounts, and where their APIs live."""
 
-from host.providers import AccountType, OAuthSpec
+from host.providers import AccountType, CalendarCapability, MailCapability, OAuthSpec
 
 ACCOUNT_TYPE = AccountType(
     name="gmail",
@@ -27,3 +27,26 @@ MAIL_SCOPES = (
     "https://www.googleapis.com/auth/gmail.settings.basic",
 )
 CALENDAR_SCOPES = ("https://www.googleapis.com/auth/calendar",)
+
+#: What the Gmail provider can do; here, beside the scopes, so that the hooks need not import it.
+MAIL_CAPABILITIES = frozenset(
+    {
+        MailCapability.LABELS,
+        MailCapability.FOLDER_EDIT,
+        MailCapability.DRAFTS,
+        MailCapability.SERVER_SEARCH,
+        MailCapability.RULES,
+        MailCapability.AUTO_REPLY,
+        MailCapability.SIGNATURES,
+        MailCapability.ATTACHMENTS,
+    }
+)
+CALENDAR_CAPABILITIES = frozenset(
+    {
+        CalendarCapability.FREE_BUSY,
+        CalendarCapability.RESPOND,
+        CalendarCapability.RECURRENCE,
+        CalendarCapability.INCREMENTAL,
+        CalendarCapability.DELEGATES,
+    }
+)

@@ -1,0 +1,282 @@
+"""What the Gmail and Calendar clients share: requests over the account's authorised client,
+Google's errors mapped to the host's, the per-user unit bucket, and the batch endpoint."""
+
+from __future__ import annotations
+
+import asyncio
+import email.parser
+import email.policy
+import json
+import re
+import secrets
+import time
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+import attrs
+import httpx
+
+from host.errors import AuthError, CursorExpired, ProviderError, RateLimited, TransientError
+from host.providers import ProviderConnection
+
+#: Gmail's per-user quota; the client keeps a little under it so that clock jitter between the
+#: two buckets never costs a 429.
+UNITS_PER_SECOND = 250.0
+SAFETY = 0.96
+#: Calls in one batch request (Gmail advises at most 50).
+BATCH_SIZE = 50
+#: Reasons in Google's error bodies that mean "slow down", whatever the status.
+RATE_REASONS = frozenset({"rateLimitExceeded", "userRateLimitExceeded", "quotaExceeded"})
+
+
+class UnitBucket:
+    """A token bucket on Google's quota units: ``acquire(units)`` waits until they are there.
+
+    Starts full, as the server's bucket does. ``clock`` and ``sleep`` are injectable for tests.
+    """
+
+    def __init__(
+        self,
+        rate: float = UNITS_PER_SECOND * SAFETY,
+        capacity: float | None = None,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Any] = asyncio.sleep,
+    ) -> None:
+        self.rate = rate
+        self.capacity = capacity if capacity is not None else rate
+        self.clock = clock
+        self.sleep = sleep
+        self.tokens = self.capacity
+        self.stamp = clock()
+        self.waited = 0.0
+        self._lock = asyncio.Lock()
+
+    def _refill(self) -> None:
+        now = self.clock()
+        self.tokens = min(self.capacity, self.tokens + (now - self.stamp) * self.rate)
+        self.stamp = now
+
+    async def acquire(self, units: float) -> None:
+        # A call dearer than the bucket (a 100-unit send into a small test bucket) waits for a full one.
+        units = min(units, self.capacity)
+        async with self._lock:
+            self._refill()
+            while self.tokens < units:
+                wait = (units - self.tokens) / self.rate
+                self.waited += wait
+                await self.sleep(wait)
+                self._refill()
+            self.tokens -= units
+
+    def pause(self, seconds: float) -> None:
+        """The server said to wait: empty the bucket so the next calls wait that long."""
+        self.tokens = min(self.tokens, -seconds * self.rate)
+
+
+@attrs.frozen
+class BatchCall:
+    """One call of a batch: method, path (below the endpoint's base URL), query, JSON body, unit cost."""
+
+    method: str
+    path: str
+    params: Mapping[str, Any] | Sequence[tuple[str, Any]] = ()
+    body: Any = None
+    cost: float = 1
+
+
+@attrs.frozen
+class BatchAnswer:
+    """One answer of a batch: the parsed JSON, or the error the call met (not raised)."""
+
+    status: int
+    value: Any = None
+    error: ProviderError | None = None
+
+
+def _reasons(body: Any) -> set[str]:
+    error = body.get("error") if isinstance(body, dict) else None
+    if not isinstance(error, dict):
+        return set()
+    return {str(item.get("reason")) for item in error.get("errors", []) if isinstance(item, dict)}
+
+
+def _message(body: Any, status: int) -> str:
+    error = body.get("error") if isinstance(body, dict) else None
+    if isinstance(error, dict) and error.get("message"):
+        return str(error["message"])
+    return f"HTTP {status}"
+
+
+def error_for(status: int, headers: Mapping[str, str], body: Any, service: str) -> ProviderError | AuthError:
+    """The host's error for one of Google's error answers."""
+    reasons = _reasons(body)
+    message = _message(body, status)
+    if status == 429 or (status == 403 and reasons & RATE_REASONS):
+        try:
+            retry_after = float(headers.get("retry-after", "1"))
+        except ValueError:
+            retry_after = 1.0
+        return RateLimited(f"{service} asks to slow down: {message}", retry_after=max(retry_after, 0.1), status=status)
+    if status >= 500:
+        return TransientError(f"{service} had a server error: {message}", status=status)
+    if status == 410 and "fullSyncRequired" in reasons:
+        return CursorExpired(f"{service} no longer knows the sync position.")
+    if status == 401:
+        return AuthError(f"{service} refused the sign-in: {message}", hint="Sign in again.")
+    if status == 403 and "insufficientPermissions" in reasons:
+        return ProviderError(
+            f"{service} refused: the sign-in lacks a permission ({message}).",
+            status=status,
+            hint="Sign in again and allow the requested access.",
+        )
+    return ProviderError(f"{service} refused the request: {message}", status=status)
+
+
+def _json(content: bytes) -> Any:
+    if not content:
+        return None
+    try:
+        return json.loads(content)
+    except ValueError:
+        return None
+
+
+class GoogleApi:
+    """Requests to one of the account's Google APIs (``endpoint`` names it in connection.endpoints)."""
+
+    def __init__(
+        self, connection: ProviderConnection, endpoint: str, service: str, bucket: UnitBucket | None = None
+    ) -> None:
+        self.connection = connection
+        self.endpoint = endpoint
+        self.service = service
+        self.bucket = bucket
+
+    def url(self, path: str) -> str:
+        return self.connection.url(self.endpoint, path)
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | Sequence[tuple[str, Any]] | None = None,
+        body: Any = None,
+        cost: float = 1,
+    ) -> Any:
+        """The JSON answer (None for 204); raises the host's errors for Google's."""
+        if self.bucket is not None:
+            await self.bucket.acquire(cost)
+        try:
+            response = await self.connection.http.request(
+                method, self.url(path), params=_params(params), json=body if body is not None else None
+            )
+        except httpx.TransportError as error:
+            raise TransientError(f"{self.service} could not be reached: {error}.") from error
+        if response.status_code >= 400:
+            raise self._error(response.status_code, response.headers, _json(response.content))
+        return _json(response.content)
+
+    def _error(self, status: int, headers: Mapping[str, str], body: Any) -> ProviderError | AuthError:
+        error = error_for(status, headers, body, self.service)
+        if isinstance(error, RateLimited) and self.bucket is not None:
+            self.bucket.pause(error.retry_after)
+        return error
+
+    async def batch(self, batch_path: str, calls: Sequence[BatchCall]) -> list[BatchAnswer]:
+        """Send ``calls`` through Google's batch endpoint, at most :data:`BATCH_SIZE` a request.
+
+        Each answer stands for its call, in order; a call's error is returned, not raised (the
+        batch itself failing raises).
+        """
+        answers: list[BatchAnswer] = []
+        for start in range(0, len(calls), BATCH_SIZE):
+            answers.extend(await self._batch(batch_path, calls[start : start + BATCH_SIZE]))
+        return answers
+
+    async def _batch(self, batch_path: str, calls: Sequence[BatchCall]) -> list[BatchAnswer]:
+        if self.bucket is not None:
+            await self.bucket.acquire(sum(call.cost for call in calls))
+        base_path = urlsplit(self.url("")).path.rstrip("/")
+        boundary = "batch_" + secrets.token_hex(16)
+        chunks = []
+        for number, call in enumerate(calls):
+            query = urlencode(_params(call.params) or [], doseq=True)
+            target = f"{base_path}/{call.path.lstrip('/')}" + (f"?{query}" if query else "")
+            inner = f"{call.method} {target} HTTP/1.1\r\n"
+            payload = b""
+            if call.body is not None:
+                payload = json.dumps(call.body).encode()
+                inner += "Content-Type: application/json; charset=UTF-8\r\n"
+            chunks.append(
+                f"--{boundary}\r\nContent-Type: application/http\r\nContent-ID: <item{number}>\r\n\r\n".encode()
+                + inner.encode()
+                + b"\r\n"
+                + payload
+                + b"\r\n"
+            )
+        content = b"".join(chunks) + f"--{boundary}--\r\n".encode()
+        try:
+            response = await self.connection.http.post(
+                self.url(batch_path), content=content, headers={"Content-Type": f"multipart/mixed; boundary={boundary}"}
+            )
+        except httpx.TransportError as error:
+            raise TransientError(f"{self.service} could not be reached: {error}.") from error
+        if response.status_code >= 400:
+            raise self._error(response.status_code, response.headers, _json(response.content))
+        return self._read_batch(response, len(calls))
+
+    def _read_batch(self, response: httpx.Response, count: int) -> list[BatchAnswer]:
+        found = re.search(r'boundary="?([^";]+)"?', response.headers.get("content-type", ""))
+        if found is None:
+            raise TransientError(f"{self.service} answered a batch without a multipart body.")
+        by_id: dict[int, BatchAnswer] = {}
+        for part in response.content.split(b"--" + found.group(1).encode())[1:]:
+            if part.startswith(b"--"):
+                break
+            outer_head, _, inner = _split_head(part.strip(b"\r\n"))
+            outer = email.parser.BytesHeaderParser(policy=email.policy.HTTP).parsebytes(outer_head + b"\r\n\r\n")
+            number = re.search(r"item(\d+)", str(outer.get("Content-ID", "")))
+            inner_head, _, body = _split_head(inner)
+            lines = inner_head.decode("latin-1").splitlines()
+            status = int(lines[0].split()[1]) if lines and len(lines[0].split()) > 1 else 500
+            headers = {}
+            for line in lines[1:]:
+                name, _, value = line.partition(":")
+                headers[name.strip().lower()] = value.strip()
+            value = _json(body)
+            answer = (
+                BatchAnswer(status, value, self._error(status, headers, value))
+                if status >= 400
+                else BatchAnswer(status, value)
+            )
+            if number is not None:
+                by_id[int(number.group(1))] = answer
+        return [
+            by_id.get(number)
+            or BatchAnswer(500, None, TransientError(f"{self.service} left a call of a batch unanswered."))
+            for number in range(count)
+        ]
+
+
+def _split_head(data: bytes) -> tuple[bytes, bytes, bytes]:
+    match = re.search(rb"\r?\n\r?\n", data)
+    if match is None:
+        return data, b"", b""
+    return data[: match.start()], match.group(), data[match.end() :]
+
+
+def _params(params: Mapping[str, Any] | Sequence[tuple[str, Any]] | None) -> list[tuple[str, str]] | None:
+    if not params:
+        return None
+    items = params.items() if isinstance(params, Mapping) else params
+    result = []
+    for key, value in items:
+        if value is None:
+            continue
+        if isinstance(value, bool):
+            value = "true" if value else "false"
+        result.append((key, str(value)))
+    return result
