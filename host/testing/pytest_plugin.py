@@ -13,21 +13,35 @@ import pytest
 
 if TYPE_CHECKING:
     from host.app import Host
+    from host.policy import AdminPolicy
 
 
 @pytest.fixture
 def make_host(tmp_path: Path) -> Iterable[Callable[..., Host]]:
     """Build hosts from plugin objects in-process (no entry points); stopped after the test.
 
-    ``make_host(plugin_module, ("name", obj), trusted=["name"])`` returns a started host whose
-    data dir is under the test's tmp_path.
+    ``make_host(plugin_module, ("name", obj), trusted=["name"], start=False, policy=AdminPolicy(...),
+    include_defaults=False)`` returns a host of exactly these plugins (plus the host's own unless
+    ``include_defaults`` is False), started unless ``start=False``, whose data dir is under tmp_path.
     """
     from host.app import Host
 
     hosts: list[Host] = []
 
-    def build(*plugins: object, trusted: Iterable[str] = (), start: bool = True) -> Host:
-        host = Host.from_plugins(plugins, trusted=trusted, data_dir=tmp_path / f"data{len(hosts)}")
+    def build(
+        *plugins: object,
+        trusted: Iterable[str] = (),
+        start: bool = True,
+        policy: AdminPolicy | None = None,
+        include_defaults: bool = True,
+    ) -> Host:
+        host = Host.from_plugins(
+            plugins,
+            trusted=trusted,
+            policy=policy,
+            include_defaults=include_defaults,
+            data_dir=tmp_path / f"data{len(hosts)}",
+        )
         hosts.append(host)
         if start:
             host.start()

@@ -24,14 +24,11 @@ import subprocess
 import sys
 import tomllib
 import zipfile
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import attrs
 import pytest
-
-from host.app import Host
-from host.policy import AdminPolicy
 
 FIXTURE_PLUGINS = Path(__file__).parents[1] / "fixtures" / "plugins"
 
@@ -156,39 +153,6 @@ def isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Non
 def providers() -> tuple[str, ...]:
     """The provider distributions of this repository, installed in the development environment."""
     return ("zoomclient-gmail", "zoomclient-m365", "zoomclient-zoommail")
-
-
-@pytest.fixture
-def make_host(tmp_path: Path) -> Iterator[Callable[..., Host]]:
-    """``host.testing``'s in-process host builder, plus the admin ``policy`` and ``include_defaults``.
-
-    ``make_host(module_or_object, ("name", obj), trusted=["name"], start=False, policy=AdminPolicy(...))``
-    returns a host of exactly these plugins (started unless ``start=False``), stopped after the test.
-    """
-    hosts: list[Host] = []
-
-    def build(
-        *plugins: object,
-        trusted: Iterable[str] = (),
-        start: bool = True,
-        policy: AdminPolicy | None = None,
-        include_defaults: bool = True,
-    ) -> Host:
-        host = Host.from_plugins(
-            plugins,
-            trusted=trusted,
-            policy=policy,
-            include_defaults=include_defaults,
-            data_dir=tmp_path / f"data{len(hosts)}",
-        )
-        hosts.append(host)
-        if start:
-            host.start()
-        return host
-
-    yield build
-    for host in hosts:
-        host.stop()
 
 
 @pytest.fixture

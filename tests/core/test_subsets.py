@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from host import __version__
 from host.app import Host
 from host.cli.main import cli
+from host.default_plugins import DEFAULT_PLUGINS
 from host.errors import UsageError
 from host.plugins import LOAD_PLUGINS_ENV, PluginStatus, parse_selection
 
@@ -59,7 +60,7 @@ def test_empty_loads_none(installed, tmp_path, monkeypatch) -> None:
     assert names(host) == []
     assert host.registry.account_types == []
     # The host's own features still load: they are not plugins one can deselect.
-    assert [r.name for r in host.plugin_records(include_builtin=True)] == ["host.default_plugins.core_commands"]
+    assert [r.name for r in host.plugin_records(include_builtin=True)] == list(DEFAULT_PLUGINS)
 
 
 def test_one_distribution(installed, tmp_path, monkeypatch) -> None:
@@ -116,13 +117,8 @@ def test_cli_option_empty_lists_none(installed) -> None:
 def test_cli_lists_the_host_builtins_only_when_asked(installed) -> None:
     result = CliRunner().invoke(cli, ["--load-plugins", "", "plugins", "--json", "--all"])
     assert json.loads(result.stdout) == [
-        {
-            "name": "host.default_plugins.core_commands",
-            "version": __version__,
-            "hooks": ["register_commands"],
-            "status": "loaded",
-            "reason": None,
-        }
+        {"name": module, "version": __version__, "hooks": ["register_commands"], "status": "loaded", "reason": None}
+        for module in DEFAULT_PLUGINS
     ]
     assert CliRunner().invoke(cli, ["--load-plugins", "", "plugins"]).stdout == "No plugins loaded.\n"
 
