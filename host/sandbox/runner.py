@@ -48,8 +48,10 @@ class ServerThread:
     def start(self) -> str:
         if self._thread is not None:
             return self.url
-        # Binding port 0 ourselves tells us the real port before uvicorn starts, without a race.
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        # Binding port 0 ourselves tells us the real port before uvicorn starts, without a race. The
+        # explicit IPPROTO_TCP matters: asyncio sets TCP_NODELAY only on sockets that name it, and
+        # without it every keep-alive request waits ~40 ms for a delayed ACK.
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((HOST, 0))
         self.port = sock.getsockname()[1]

@@ -53,7 +53,8 @@ def _addresses(message: EmailMessage, name: str, notes: list[str]) -> tuple[Addr
 
 def _text(part: EmailMessage, notes: list[str]) -> str:
     try:
-        return part.get_content()
+        # Line ends as Python writes them: the wire's CRLF says nothing about the text.
+        return part.get_content().replace("\r\n", "\n")
     except (LookupError, UnicodeError, ValueError, AssertionError) as error:
         notes.append(f"undecodable {part.get_content_type()} part ({error})")
         payload = part.get_payload(decode=True) or b""
