@@ -1,0 +1,58 @@
+"""Starting the desktop app: the QApplication, the core's loop thread, the main window."""
+
+from __future__ import annotations
+
+import webbrowser
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from host.ui.loop import LoopThread
+from host.ui.qt import QSettings
+from host.ui.window import MainWindow, application
+
+if TYPE_CHECKING:
+    from host.app import Host
+    from host.secrets import SecretStore
+    from host.sync import SyncSettings
+
+
+def open_window(
+    host: Host,
+    secrets: SecretStore,
+    *,
+    loop: LoopThread | None = None,
+    settings: QSettings | None = None,
+    sync_settings: SyncSettings | None = None,
+    sandbox_urls: dict[str, str] | None = None,
+    open_browser: Callable[[str], object] = webbrowser.open,
+) -> MainWindow:
+    """Build and show the main window and open the signed-in account, if there is one."""
+    from host.accounts import Accounts
+
+    application()
+    loop = loop or LoopThread().start()
+    window = MainWindow(
+        host,
+        Accounts(host, secrets),
+        loop,
+        settings=settings,
+        sync_settings=sync_settings,
+        sandbox_urls=sandbox_urls,
+        open_browser=open_browser,
+    )
+    window.show()
+    window.open_account()
+    return window
+
+
+def run(host: Host, secrets: SecretStore, **options: object) -> int:
+    """Run the app until its window closes; returns the exit status."""
+    app = application()
+    loop = LoopThread().start()
+    try:
+        window = open_window(host, secrets, loop=loop, **options)  # type: ignore[arg-type]
+        status = app.exec()
+        window.deleteLater()
+        return status
+    finally:
+        loop.stop()

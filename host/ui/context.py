@@ -1,0 +1,181 @@
+"""What the shell hands a view's ``create(context)``: the public API views are built on.
+
+A view (the mail view, the calendar view, any plugin's pane or settings page) gets one
+:class:`ViewContext` and uses nothing of the shell beyond it:
+
+- ``context.host`` — the :class:`~host.app.Host` (its registry: views, actions, providers);
+- ``context.session`` — the open :class:`~host.accounts.AccountSession`, or None while signed out;
+- ``context.tasks`` — the :class:`~host.ui.tasks.TaskRunner`: ``tasks.run(coro, on_done, on_error)`` runs a
+  coroutine on the core's loop and calls back on the GUI thread. All I/O goes through it;
+- ``context.show_error(error)`` / ``context.show_info(text)`` — non-modal messages in the window's
+  message bar (an error shows its ``hint``: what to do);
+- ``context.actions(place)`` — the workflow actions registered for a place, and
+  ``context.run_action(action, parent=..., message=..., ...)`` to run one with the shell's dialogs;
+- ``context.compose(message)`` — open the composer (new, reply, forward, or an action's draft);
+- ``context.views(area)`` / ``context.create_view(view)`` — build another plugin's view (sidebars);
+- ``context.signals`` — :class:`ShellSignals`: ``account_changed(session or None)``,
+  ``sync_progress(SyncProgress)`` and ``mail_changed()``, all delivered on the GUI thread;
+- ``context.add_status_widget(widget)`` — a permanent widget in the status bar;
+- ``context.notify_desktop(title, text)`` — a desktop notification (when the system has a tray);
+- ``context.settings_group(view_id)`` — the QSettings group for a view's layout (geometry and
+  splitter state only: never message or event content).
+
+A view must cope with ``session`` being None and with ``account_changed`` at any time (sign-in,
+sign-out); it cancels nothing itself: the runner cancels every task when the window closes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from host.actions import Action, ActionContext, ActionPlace, ActionResult
+from host.errors import ZoomclientError
+from host.ui.qt import QObject, QWidget, pyqtSignal
+from host.views import View, ViewArea
+
+if TYPE_CHECKING:
+    from host.accounts import AccountSession
+    from host.app import Host
+    from host.model.mail import OutgoingMessage
+    from host.ui.tasks import TaskRunner
+
+
+class ShellSignals(QObject):
+    """Signals every view may connect to; the shell emits them on the GUI thread."""
+
+    #: the session that was opened (after sign-in or at start) or None (after sign-out)
+    account_changed = pyqtSignal(object)
+    #: a :class:`host.sync.SyncProgress` from the account's sync engine
+    sync_progress = pyqtSignal(object)
+    #: the mail store changed (a sync round ended, or a view changed messages): counts and lists reload
+    mail_changed = pyqtSignal()
+
+
+class MessageSink:
+    """Where non-modal messages go: the window's message bar implements this."""
+
+    def show_error(self, error: BaseException | str, *, hint: str | None = None) -> None:
+        raise NotImplementedError
+
+    def show_info(self, text: str, *, action: tuple[str, Callable[[], None]] | None = None) -> None:
+        raise NotImplementedError
+
+
+def describe_error(error: BaseException | str, hint: str | None = None) -> tuple[str, str]:
+    """``(what happened, what to do)`` for any error, the host's own with their hint."""
+    if isinstance(error, str):
+        return error, hint or ""
+    if isinstance(error, ZoomclientError):
+        # Exception's own __str__: the message without the hint ZoomclientError appends.
+        return Exception.__str__(error), hint or error.hint
+    name = type(error).__name__
+    detail = str(error)
+    return (
+        f"Something went wrong: {name}{': ' + detail if detail else ''}.",
+        hint or "Try again; if it keeps happening, report it with what you were doing.",
+    )
+
+
+class ViewContext:
+    """The shell's API for views; see the module docstring. Built by the shell, one per window."""
+
+    def __init__(
+        self,
+        *,
+        host: Host,
+        tasks: TaskRunner,
+        signals: ShellSignals,
+        messages: MessageSink,
+        action_ui: Callable[[QWidget | None], Any],
+        compose: Callable[[OutgoingMessage | None], Any],
+        add_status_widget: Callable[[QWidget], None],
+        notify_desktop: Callable[[str, str], None],
+        session: AccountSession | None = None,
+    ) -> None:
+        self.host = host
+        self.tasks = tasks
+        self.signals = signals
+        self.session = session
+        self._messages = messages
+        self._action_ui = action_ui
+        self._compose = compose
+        self._add_status_widget = add_status_widget
+        self._notify_desktop = notify_desktop
+        signals.account_changed.connect(self._set_session)
+
+    def _set_session(self, session: AccountSession | None) -> None:
+        self.session = session
+
+    # -- messages ------------------------------------------------------------------------------
+
+    def show_error(self, error: BaseException | str, *, hint: str | None = None) -> None:
+        self._messages.show_error(error, hint=hint)
+
+    def show_info(self, text: str, *, action: tuple[str, Callable[[], None]] | None = None) -> None:
+        """An informational message; ``action`` adds a button (``("Undo", callback)``)."""
+        self._messages.show_info(text, action=action)
+
+    # -- actions -------------------------------------------------------------------------------
+
+    def actions(self, place: ActionPlace) -> list[Action]:
+        return [action for action in self.host.registry.actions if place in action.places]
+
+    def action_context(self, place: ActionPlace, *, parent: QWidget | None = None, **fields: Any) -> ActionContext:
+        """The context an action of ``place`` runs with: ``message=``, ``event=``, ``contact=`` or ``draft=``."""
+        return ActionContext(host=self.host, place=place, ui=self._action_ui(parent), **fields)
+
+    def run_action(
+        self,
+        action: Action,
+        place: ActionPlace,
+        *,
+        parent: QWidget | None = None,
+        on_done: Callable[[ActionResult], None] | None = None,
+        **fields: Any,
+    ) -> None:
+        """Run ``action`` on the core's loop; its message is shown, and a draft it returns is opened
+        in the composer unless ``on_done`` takes the result."""
+        context = self.action_context(place, parent=parent, **fields)
+
+        def done(result: ActionResult) -> None:
+            if result.message:
+                self.show_info(result.message)
+            if on_done is not None:
+                on_done(result)
+            elif result.draft is not None:
+                self.compose(result.draft)
+
+        self.tasks.run(action.run(context), done)
+
+    # -- the rest of the shell -----------------------------------------------------------------
+
+    def compose(self, message: OutgoingMessage | None = None) -> Any:
+        """Open a composer window, empty or with ``message`` (a reply, a forward, a draft); returns it."""
+        return self._compose(message)
+
+    def views(self, area: ViewArea) -> list[View]:
+        return sorted((v for v in self.host.registry.views if v.area is area), key=lambda v: (v.order, v.title))
+
+    def create_view(self, view: View) -> QWidget:
+        """Build ``view``'s widget with this context; a view that fails shows as a message, not a crash."""
+        try:
+            return view.create(self)
+        except Exception as error:  # one broken plugin view must not take the window down
+            from host.ui.qt import QLabel
+
+            what, todo = describe_error(error)
+            self.show_error(f"The view {view.title!r} could not be shown: {what}", hint=todo)
+            label = QLabel(f"{view.title} is unavailable.")
+            label.setAccessibleName(f"{view.title} (unavailable)")
+            return label
+
+    def add_status_widget(self, widget: QWidget) -> None:
+        self._add_status_widget(widget)
+
+    def notify_desktop(self, title: str, text: str) -> None:
+        self._notify_desktop(title, text)
+
+    @staticmethod
+    def settings_group(view_id: str) -> str:
+        return f"views/{view_id}"
