@@ -13,7 +13,8 @@ The spec grammar (``zoomclient sandbox --faults SPEC``, :attr:`SandboxOptions.fa
     quota:R[:burst=B]        per-user token bucket: R units per second, B units deep (default R)
 
 Every kind but ``quota`` also takes ``path=REGEX`` (only requests whose path the regular expression
-finds; it cannot hold ``,`` or ``:``) and ``method=GET``. Example: ``429:0.1:retry=2,500:0.05,latency:50ms,drop:0.01,expire-cursor:0.02``.
+finds; it cannot hold ``,`` or ``:``) and ``method=GET``. Example:
+``429:0.1:retry=2,500:0.05,latency:50ms,drop:0.01,expire-cursor:0.02``.
 
 Random faults draw from one ``random.Random(seed)``, so the same requests in the same order meet the
 same faults. Queued faults (:meth:`FaultInjector.queue_status` and friends) come before random ones and

@@ -141,16 +141,13 @@ class RequestLog:
                 return await receive()
 
             status: int | None = None
+            recorded = False
 
-            async def watch(message: dict[str, Any]) -> None:
-                nonlocal status
-                if message["type"] == "http.response.start":
-                    status = message["status"]
-                await send(message)
-
-            try:
-                await app(scope, replay, watch)
-            finally:
+            def record() -> None:
+                nonlocal recorded
+                if recorded:
+                    return
+                recorded = True
                 headers = _redact_headers(scope.get("headers", []))
                 entry = LoggedRequest(
                     method=scope["method"],
@@ -162,5 +159,19 @@ class RequestLog:
                 )
                 with log._lock:
                     log._entries.append(entry)
+
+            async def watch(message: dict[str, Any]) -> None:
+                nonlocal status
+                if message["type"] == "http.response.start":
+                    status = message["status"]
+                elif message["type"] == "http.response.body" and not message.get("more_body", False):
+                    # Logged before the last byte leaves, so a client that has its answer finds the entry.
+                    record()
+                await send(message)
+
+            try:
+                await app(scope, replay, watch)
+            finally:
+                record()  # also the requests that got no answer (a dropped connection, an error)
 
         return logged_app
