@@ -10,13 +10,16 @@ import re
 import tomllib
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import attrs
 
-from host.conferencing import ConferencingProvider
 from host.errors import UsageError, ZoomclientError
-from host.model.calendar import OnlineMeeting
+
+if TYPE_CHECKING:  # only for annotations: `zoomclient plugins` starts without the domain model
+    from host.conferencing import ConferencingProvider
+    from host.model.calendar import OnlineMeeting
 
 #: Distributions the host trusts to create Zoom meetings. A plugin elsewhere that says "zoom" is refused.
 TRUSTED_ZOOM_DISTRIBUTIONS = frozenset({"zoomclient-zoom-meetings"})

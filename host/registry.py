@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from host.actions import Action
-from host.conferencing import ConferencingProvider
 from host.errors import PluginError
-from host.providers import AccountType, CalendarProviderFactory, MailProviderFactory
-from host.sandbox.service import SandboxService
-from host.views import View
+
+if TYPE_CHECKING:  # only for annotations: `zoomclient plugins` starts without the domain model
+    from host.actions import Action
+    from host.conferencing import ConferencingProvider
+    from host.providers import AccountType, CalendarProviderFactory, MailProviderFactory
+    from host.sandbox.service import SandboxService
+    from host.views import View
 
 #: registration hook name -> the Registrations attribute it fills
 REGISTRATION_HOOKS: dict[str, str] = {

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import enum
 import functools
@@ -24,6 +23,8 @@ _HIDDEN_FIELDS = frozenset({"raw", "provider_data", "start_url"})
 
 def run(coroutine: Coroutine[Any, Any, T]) -> T:
     """Run a coroutine to its end, turning the host's errors into a clean CLI error (exit 1)."""
+    import asyncio  # here: most commands never run a coroutine, and start faster without it
+
     try:
         return asyncio.run(coroutine)
     except ZoomclientError as error:
