@@ -1,0 +1,20 @@
+"""The encrypted mail store: one SQLCipher database per account (see :mod:`host.store.store`)."""
+
+from host.store.errors import OutboxConflict, StoreError
+from host.store.query import Query, Term, format_query, parse_query
+from host.store.queues import OutboxItem, PendingChange
+from host.store.store import MailStore, new_key, wipe_database
+
+__all__ = [
+    "MailStore",
+    "OutboxConflict",
+    "OutboxItem",
+    "PendingChange",
+    "Query",
+    "StoreError",
+    "Term",
+    "format_query",
+    "new_key",
+    "parse_query",
+    "wipe_database",
+]
