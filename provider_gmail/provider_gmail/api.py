@@ -63,11 +63,13 @@ class UnitBucket:
         units = min(units, self.capacity)
         async with self._lock:
             self._refill()
-            while self.tokens < units:
+            if self.tokens < units:
                 wait = (units - self.tokens) / self.rate
                 self.waited += wait
                 await self.sleep(wait)
                 self._refill()
+                # The wait was computed to be enough; rounding must not make it wait again.
+                self.tokens = max(self.tokens, units)
             self.tokens -= units
 
     def pause(self, seconds: float) -> None:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from importlib.resources import files
 
 import pytest
 
 from host.auth import ScopePlan, headless_browser, open_connection, sign_in
 from host.providers import ProviderConnection
+from host.sandbox.requestlog import LoggedRequest
 from host.sandbox.runner import ServerThread
 from host.sandbox.service import SandboxOptions
 from host.secrets import MemorySecretStore, save_token
@@ -19,10 +21,14 @@ from provider_gmail.emulator import GoogleEmulator, create_app
 from provider_gmail.mail import GmailMail
 
 
-def discovery(name: str) -> dict:
-    """A discovery document of google-api-python-client (``gmail.v1``, ``calendar.v3``): the spec."""
-    documents = files("googleapiclient") / "discovery_cache" / "documents"
-    return json.loads((documents / f"{name}.json").read_text(encoding="utf-8"))
+@pytest.fixture(scope="session")
+def documents() -> dict[str, dict]:
+    """The discovery documents of google-api-python-client: the spec of what the emulator serves."""
+    folder = files("googleapiclient") / "discovery_cache" / "documents"
+    return {
+        api: json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))
+        for api, name in (("gmail", "gmail.v1"), ("calendar", "calendar.v3"))
+    }
 
 
 @pytest.fixture
@@ -60,3 +66,20 @@ def mail(connection: ProviderConnection) -> GmailMail:
 @pytest.fixture
 def calendar(connection: ProviderConnection) -> GoogleCalendar:
     return GoogleCalendar(connection)
+
+
+@pytest.fixture
+def logged(emulator: GoogleEmulator) -> Callable[..., Awaitable[list[LoggedRequest]]]:
+    """``await logged(method, path_contains, count=1)``: the request log's matching entries once
+    ``count`` of them are in (the log writes an entry after the answer went out, so the client can
+    be a moment ahead of it)."""
+
+    async def entries(method: str, path_contains: str, count: int = 1) -> list[LoggedRequest]:
+        for _ in range(500):
+            found = emulator.log.find(method, path_contains)
+            if len(found) >= count:
+                return found
+            await asyncio.sleep(0.01)
+        raise AssertionError(f"the request log never showed {count} x {method} {path_contains}")
+
+    return entries
