@@ -198,8 +198,11 @@ class Mailbox:
         self.now = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0)
         self.span = dt.timedelta(days=365.25 * years)
         self.domain = domain
+        self._span_seconds = self.span.total_seconds()
         self._meta = lru_cache(maxsize=4096)(self._compute_meta)
         self._slots = lru_cache(maxsize=1024)(self._thread_slots)
+        self._thread = lru_cache(maxsize=4096)(self._thread_info)
+        self.id_of = lru_cache(maxsize=16384)(self.id_of)  # type: ignore[method-assign]
 
     def __len__(self) -> int:
         return self.count
@@ -221,11 +224,11 @@ class Mailbox:
             return self.now - dt.timedelta(minutes=5)
         # Position 0..1 with 1 = newest; squaring packs more messages into recent months.
         position = (self.count - 1 - index) / (self.count - 1)
-        age = self.span * position**2 + dt.timedelta(minutes=5)
+        age = self._span_seconds * position**2 + 300
         # The id's hash as a fraction in [0, 0.4): under half the smallest gap, so dates keep their order.
         jitter = int(self.id_of(index)[7:], 16) / 2**32 * 0.4
-        gap = self.span * ((position + 1 / self.count) ** 2 - position**2)
-        return (self.now - age - gap * jitter).replace(microsecond=0)
+        gap = self._span_seconds * ((position + 1 / self.count) ** 2 - position**2)
+        return (self.now - dt.timedelta(seconds=age + gap * jitter)).replace(microsecond=0)
 
     def _thread_slots(self, block: int) -> list[int]:
         """For each index of a block, the offset in the block of its thread's first message."""
@@ -242,6 +245,17 @@ class Mailbox:
                 slots.append(offset)
         return slots
 
+    def _thread_info(self, first: int) -> tuple[Address, bool, bool, str, bool]:
+        """What a thread's messages share: correspondent, subject (and its charsets), who replies."""
+        rng = _rng(self.seed, "thread", first)
+        correspondent = rng.choice(PEOPLE)
+        non_ascii = rng.random() < 0.25
+        latin1 = not non_ascii and rng.random() < 0.05
+        template = rng.choice(NON_ASCII_SUBJECTS if non_ascii else SUBJECTS)
+        subject = ("Grüße: " if latin1 else "") + template.format(n=rng.randint(100, 9999))
+        alternating = rng.random() < 0.7  # the owner answers every other message
+        return correspondent, non_ascii, latin1, subject, alternating
+
     def meta(self, index: int) -> MessageMeta:
         if not 0 <= index < self.count:
             raise IndexError(index)
@@ -254,20 +268,15 @@ class Mailbox:
         first = block * THREAD_BLOCK + slots[offset]
         earlier = [block * THREAD_BLOCK + o for o, s in enumerate(slots[:offset]) if s == slots[offset]]
         position_in_thread = len(earlier)
-        thread_rng = _rng(self.seed, "thread", first)
-        correspondent = thread_rng.choice(PEOPLE)
-        non_ascii = thread_rng.random() < 0.25
-        latin1 = not non_ascii and thread_rng.random() < 0.05
-        template = thread_rng.choice(NON_ASCII_SUBJECTS if non_ascii else SUBJECTS)
-        base_subject = ("Grüße: " if latin1 else "") + template.format(n=thread_rng.randint(100, 9999))
-        subject = ("Re: " * min(position_in_thread, 1)) + base_subject
-        from_owner = position_in_thread % 2 == 1 if thread_rng.random() < 0.7 else rng.random() < 0.15
+        correspondent, non_ascii, latin1, base_subject, alternating = self._thread(first)
+        subject = ("Re: " if position_in_thread else "") + base_subject
+        from_owner = position_in_thread % 2 == 1 if alternating else rng.random() < 0.15
         sender, recipient = (self.owner, correspondent) if from_owner else (correspondent, self.owner)
         cc = (rng.choice(PEOPLE),) if rng.random() < 0.15 else ()
         thread_ids = [self._message_id(i) for i in earlier]
         malformed = index % MALFORMED_EVERY == MALFORMED_AT
         features = {"reply"} if position_in_thread else set()
-        if non_ascii or any(ord(ch) > 127 for ch in sender.name + recipient.name):
+        if non_ascii or not (sender.name + recipient.name).isascii():
             features.add("non-ascii")
         if latin1:
             features.add("rfc2047-latin1")

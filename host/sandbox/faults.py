@@ -26,6 +26,7 @@ answer its API would give (a 429, or a 403 with the provider's error body).
 from __future__ import annotations
 
 import asyncio
+import math
 import random
 import re
 import threading
@@ -245,12 +246,16 @@ def authorization_user(scope: Mapping[str, Any]) -> str:
     return ""
 
 
+def retry_after_seconds(wait: float) -> int:
+    """A ``Retry-After`` value (whole seconds, at least 1) that is never shorter than ``wait``."""
+    return max(1, math.ceil(wait))
+
+
 def too_many_requests(retry_after: float) -> Response:
-    seconds = max(1, round(retry_after + 0.499))
     return JSONResponse(
         {"error": {"code": 429, "message": "Too many requests."}},
         status_code=429,
-        headers={"Retry-After": str(seconds)},
+        headers={"Retry-After": str(retry_after_seconds(retry_after))},
     )
 
 

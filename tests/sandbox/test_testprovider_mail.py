@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import attrs
 import pytest
 from testprovider.emulator import TestMailEmulator
 from testprovider.mail import TestMailProvider, TestMailProviderFactory
@@ -22,6 +23,8 @@ from host.model.mail import (
     RuleConditions,
 )
 from host.providers.mail import MailCapability, MailProvider, MailProviderFactory
+from host.sandbox.runner import ServerThread
+from host.sandbox.service import SandboxOptions
 
 ANA = Address("ana.mueller@example.de", "Ana Müller")
 
@@ -84,11 +87,13 @@ async def test_get_message_parses_it(mail: TestMailProvider, emulator: TestMailE
 
 
 async def test_fetch_attachment(mail: TestMailProvider, emulator: TestMailEmulator) -> None:
-    sent = emulator.state.add_message(
-        emulator.state.messages[next(iter(emulator.state.messages))].raw,  # None: made from subject/body
-        subject="With a file",
-    )
-    assert sent.raw is not None
+    mailbox = emulator.state.mailbox
+    generated = next(mailbox.meta(i) for i in range(len(mailbox)) if "attachment" in mailbox.meta(i).features)
+    message = await mail.get_message(generated.id)
+    first = next(a for a in message.attachments if not a.inline)
+    data = await mail.fetch_attachment(generated.id, first.id)
+    assert len(data) == first.size > 0
+
     outgoing = OutgoingMessage(
         to=(emulator.state.owner,),
         subject="Report",
@@ -256,16 +261,10 @@ async def test_rules(mail: TestMailProvider) -> None:
     )
     saved = await mail.save_rule(rule)
     assert saved.id and saved.conditions == rule.conditions and saved.actions == rule.actions
-    changed = await mail.save_rule(attrs_evolve(saved, name="Bills"))
+    changed = await mail.save_rule(attrs.evolve(saved, name="Bills"))
     assert changed.id == saved.id and [r.name for r in await mail.list_rules()] == ["Bills"]
     await mail.delete_rule(saved.id)
     assert await mail.list_rules() == []
-
-
-def attrs_evolve(rule: Rule, **changes: object) -> Rule:
-    import attrs
-
-    return attrs.evolve(rule, **changes)
 
 
 async def test_auto_reply_and_signatures(mail: TestMailProvider) -> None:
@@ -319,3 +318,33 @@ async def test_a_token_without_the_mail_scope_is_refused(server, emulator: TestM
             await TestMailProvider(connection).list_folders()
     finally:
         await connection.http.aclose()
+
+
+async def test_the_fault_spec_of_the_options_reaches_the_api_but_not_sign_in() -> None:
+    emulator = TestMailEmulator(SandboxOptions(messages=5, events=0, faults="503:1:retry=2"))
+    with ServerThread(emulator) as server:
+        connection = await open_connection(server.url)  # the OAuth routes are exempt from spec faults
+        try:
+            with pytest.raises(TransientError) as unavailable:
+                await TestMailProvider(connection).list_folders()
+        finally:
+            await connection.http.aclose()
+    assert unavailable.value.status == 503
+    assert [(entry.path, entry.status) for entry in emulator.log if entry.status == 503] == [
+        ("/api/mailbox/folders", 503)
+    ]
+
+
+async def test_a_quota_in_the_spec_meters_by_route_cost() -> None:
+    emulator = TestMailEmulator(SandboxOptions(messages=5, events=0, faults="quota:5"))
+    with ServerThread(emulator) as server:
+        connection = await open_connection(server.url)
+        try:
+            mail = TestMailProvider(connection)
+            message_id = next(iter(emulator.state.messages))
+            await mail.get_message(message_id)  # 5 units: the whole bucket
+            with pytest.raises(RateLimited) as limited:
+                await mail.get_message(message_id)
+        finally:
+            await connection.http.aclose()
+    assert limited.value.status == 403 and limited.value.retry_after == 1

@@ -56,17 +56,17 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+
+from host.model.calendar import DelegatePermission, Event, ResponseStatus
+from host.model.mail import AutoReply, Rule
+from host.sandbox.faults import FaultInjector, QuotaPolicy, retry_after_seconds
+from host.sandbox.oauth import OAuthServer, OAuthServerConfig
+from host.sandbox.requestlog import RequestLog
+from host.sandbox.service import SandboxOptions
 from testprovider import names
 from testprovider.codec import from_json, to_json
 from testprovider.mime import attachment_data
 from testprovider.state import CursorUnknown, Forbidden, Invalid, NotFound, StoredMessage, TestMailState
-
-from host.model.calendar import DelegatePermission, Event, ResponseStatus
-from host.model.mail import AutoReply, Rule
-from host.sandbox.faults import FaultInjector, QuotaPolicy
-from host.sandbox.oauth import OAuthServer, OAuthServerConfig
-from host.sandbox.requestlog import RequestLog
-from host.sandbox.service import SandboxOptions
 
 MAX_PAGE = 500
 MAX_FREEBUSY = 50
@@ -90,7 +90,7 @@ def error(status: int, reason: str, message: str, headers: dict[str, str] | None
 
 
 def over_quota(retry_after: float) -> Response:
-    seconds = max(1, round(retry_after + 0.499))
+    seconds = retry_after_seconds(retry_after)
     return error(
         403,
         "userRateLimitExceeded",
@@ -177,8 +177,9 @@ class TestMailEmulator:
         self.state = state or TestMailState(
             messages=self.options.messages, events=self.options.events, seed=self.options.seed
         )
-        self.faults = FaultInjector(self.options.faults, seed=self.options.seed, exempt=r"^/oauth/")
-        self.faults.quota_policy = QUOTA_POLICY
+        self.faults = FaultInjector(
+            self.options.faults, seed=self.options.seed, exempt=r"^/oauth/", quota_policy=QUOTA_POLICY
+        )
         self.log = RequestLog()
         self.notifications: list[tuple[str, str, str]] = []
         self.oauth = OAuthServer(

@@ -19,7 +19,6 @@ from collections.abc import Iterable, Sequence
 from email.utils import getaddresses
 
 import attrs
-from testprovider.mime import build_message, parse_bytes
 
 from host.model.calendar import (
     Attendee,
@@ -50,6 +49,7 @@ from host.sandbox.recurrence import (
     slot_start,
     split_occurrence_id,
 )
+from testprovider.mime import build_message, parse_bytes
 
 #: TestMail's system folders: (id, name, kind). Flags are not labels here: STARRED maps to ``flagged``.
 SYSTEM_FOLDERS = (
@@ -60,8 +60,15 @@ SYSTEM_FOLDERS = (
     ("SPAM", "Spam", FolderKind.SPAM),
     ("IMPORTANT", "Important", FolderKind.IMPORTANT),
 )
-GENERATED_LABELS = {"INBOX": "INBOX", "SENT": "SENT", "DRAFT": "DRAFTS", "TRASH": "TRASH", "SPAM": "SPAM"}
-GENERATED_LABELS["IMPORTANT"] = "IMPORTANT"
+#: The generator's label names -> TestMail's folder ids (custom labels get ids of their own).
+GENERATED_LABELS = {
+    "INBOX": "INBOX",
+    "SENT": "SENT",
+    "DRAFT": "DRAFTS",
+    "TRASH": "TRASH",
+    "SPAM": "SPAM",
+    "IMPORTANT": "IMPORTANT",
+}
 
 
 class NotFound(LookupError):
@@ -157,6 +164,7 @@ class TestMailState:
         }
         self._label_ids: dict[str, str] = {}
         self.messages: dict[str, StoredMessage] = {}
+        self._threads: dict[str, str] = {}  # Message-ID header -> thread id, to thread replies
         self._order: list[tuple[float, str]] | None = None
         for index in range(messages):
             meta = self.mailbox.meta(index)
@@ -178,6 +186,7 @@ class TestMailState:
                 has_attachment="attachment" in meta.features,
                 index=index,
             )
+            self._threads[meta.message_id] = meta.thread_id
         self.drafts: dict[str, StoredDraft] = {}
         self.rules: dict[str, Rule] = {}
         self.auto_reply = AutoReply()
@@ -381,19 +390,13 @@ class TestMailState:
                 raw=raw,
             )
             self.messages[message_id] = stored
+            if parsed.get("Message-ID"):
+                self._threads.setdefault(str(parsed["Message-ID"]).strip(), thread_id)
             self._record("added", message_id)
             return stored
 
     def _thread_for(self, in_reply_to: object) -> str | None:
-        if not in_reply_to:
-            return None
-        wanted = str(in_reply_to).strip()
-        for message in self.messages.values():
-            if message.index is not None and self.mailbox.meta(message.index).message_id == wanted:
-                return message.thread_id
-            if message.raw is not None and str(parse_bytes(message.raw).get("Message-ID", "")).strip() == wanted:
-                return message.thread_id
-        return None
+        return self._threads.get(str(in_reply_to).strip()) if in_reply_to else None
 
     def modify(
         self,
@@ -719,4 +722,5 @@ class TestMailState:
 
     def occurrence_id(self, master_id: str, start: dt.datetime) -> str:
         """The id of a series' occurrence at ``start`` (for tests that address one occurrence)."""
-        return occurrence_id(self.events[master_id], start)
+        with self.lock:
+            return occurrence_id(self.events[master_id], start)
