@@ -1,0 +1,212 @@
+"""HTTP for Microsoft Graph: the ``Prefer`` header on every request, at most four requests in flight per
+mailbox, JSON batching (≤ 20 requests a batch), paging through ``@odata.nextLink``, and the one place where
+Graph's answers become the host's errors.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import weakref
+from collections.abc import AsyncIterator, Sequence
+from typing import Any
+
+import attrs
+import httpx
+
+from host.errors import AuthError, CursorExpired, ProviderError, RateLimited, TransientError
+from host.providers.connection import ProviderConnection
+
+#: Exchange refuses a fifth concurrent request for one mailbox (429 ApplicationThrottled).
+MAX_CONCURRENCY = 4
+#: JSON batching takes at most 20 requests a batch.
+MAX_BATCH = 20
+#: Ids that survive moves between folders: without it a message's id changes with every move.
+IMMUTABLE_IDS = 'IdType="ImmutableId"'
+#: Error codes that mean "your delta link is no longer known: start over".
+CURSOR_CODES = frozenset({"syncStateNotFound", "syncStateInvalid", "resyncRequired", "SyncStateNotFound"})
+#: How often the items of a batch throttled on their own are tried again before giving up.
+BATCH_RETRIES = 5
+
+# One gate per mailbox, shared by the mail and calendar sessions of an account (they share its client).
+_GATES: weakref.WeakKeyDictionary[httpx.AsyncClient, asyncio.Semaphore] = weakref.WeakKeyDictionary()
+
+
+@attrs.frozen
+class BatchResult:
+    """One answer of a batch: the status, its headers, and the body (JSON, or bytes for ``$value``)."""
+
+    id: str
+    status: int
+    headers: dict[str, str]
+    body: Any
+
+
+def _retry_after(headers: Any, default: float = 1.0) -> float:
+    try:
+        return max(0.0, float(headers.get("Retry-After") or headers.get("retry-after") or default))
+    except (TypeError, ValueError):
+        return default
+
+
+def _error_parts(body: Any) -> tuple[str, str]:
+    error = body.get("error") if isinstance(body, dict) else None
+    if isinstance(error, dict):
+        return str(error.get("code") or ""), str(error.get("message") or "")
+    return "", ""
+
+
+def graph_error(status: int, headers: Any, body: Any, *, cursor: bool = False) -> Exception:
+    """The host error for an answer Graph gave with ``status`` (>= 400)."""
+    code, message = _error_parts(body)
+    detail = message or code or f"HTTP {status}"
+    if status == 429:
+        return RateLimited(f"Microsoft 365 is throttling requests ({code or 'TooManyRequests'}).",
+                           retry_after=_retry_after(headers))  # fmt: skip
+    if cursor and (status == 410 or code in CURSOR_CODES):
+        return CursorExpired(f"Microsoft 365 no longer knows the sync position ({code or status}).")
+    if status >= 500:
+        return TransientError(f"Microsoft 365 had a server error: {detail} (HTTP {status}).", status=status)
+    if status == 401:
+        return AuthError("Microsoft 365 did not accept the sign-in.", hint="Sign in to the account again.")
+    if status == 403:
+        return ProviderError(
+            f"Microsoft 365 refused access: {detail}",
+            status=status,
+            hint="Your organisation or the mailbox owner may not allow this; ask them, or sign in again to grant it.",
+        )
+    if status == 404:
+        return ProviderError(
+            f"Microsoft 365 does not have that item: {detail}",
+            status=status,
+            hint="It may have been deleted or moved elsewhere; sync again.",
+        )
+    return ProviderError(f"Microsoft 365 refused the request: {detail} (HTTP {status}).", status=status)
+
+
+class GraphClient:
+    """Requests against Graph v1.0 for one signed-in account.
+
+    ``prefer`` adds preferences to the ``Prefer`` header (``outlook.timezone="UTC"``) beside the
+    immutable-id one every request carries.
+    """
+
+    def __init__(self, connection: ProviderConnection, *, prefer: Sequence[str] = ()) -> None:
+        self.connection = connection
+        self.base = connection.url("graph", "v1.0")
+        self.prefer = ", ".join((IMMUTABLE_IDS, *prefer))
+        gate = _GATES.get(connection.http)
+        if gate is None:
+            gate = _GATES[connection.http] = asyncio.Semaphore(MAX_CONCURRENCY)
+        self.gate = gate
+
+    def url(self, path: str) -> str:
+        return path if path.startswith(("http://", "https://")) else f"{self.base}/{path.lstrip('/')}"
+
+    async def send(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, str] | None = None,
+        json: Any = None,
+        content: bytes | None = None,
+        headers: dict[str, str] | None = None,
+        prefer: Sequence[str] = (),
+        cursor: bool = False,
+    ) -> httpx.Response:
+        """One request; raises the host's error for anything but 2xx."""
+        all_headers = {"Prefer": ", ".join((self.prefer, *prefer)), **(headers or {})}
+        try:
+            async with self.gate:
+                response = await self.connection.http.request(
+                    method, self.url(path), params=params, json=json, content=content, headers=all_headers
+                )
+        except httpx.TransportError as error:
+            raise TransientError(f"Microsoft 365 could not be reached ({type(error).__name__}).") from error
+        if response.status_code >= 400:
+            try:
+                body = response.json()
+            except ValueError:
+                body = None
+            raise graph_error(response.status_code, response.headers, body, cursor=cursor)
+        return response
+
+    async def json(self, method: str, path: str, **kwargs: Any) -> Any:
+        response = await self.send(method, path, **kwargs)
+        if response.status_code == 204 or not response.content:
+            return None
+        return response.json()
+
+    async def get(self, path: str, **kwargs: Any) -> Any:
+        return await self.json("GET", path, **kwargs)
+
+    async def pages(self, path: str, *, params: dict[str, str] | None = None, **kwargs: Any) -> AsyncIterator[dict]:
+        """Every page of a collection, following ``@odata.nextLink``."""
+        page = await self.get(path, params=params, **kwargs)
+        while True:
+            yield page
+            link = page.get("@odata.nextLink")
+            if not link:
+                return
+            page = await self.get(link, **kwargs)
+
+    async def all(self, path: str, *, params: dict[str, str] | None = None, **kwargs: Any) -> list[dict]:
+        items: list[dict] = []
+        async for page in self.pages(path, params=params, **kwargs):
+            items.extend(page.get("value", []))
+        return items
+
+    # -- batching -----------------------------------------------------------------------------------
+
+    async def batch(self, requests: Sequence[dict[str, Any]]) -> list[BatchResult]:
+        """Run ``requests`` (``{"method", "url", "body"?, "headers"?}``, urls relative to ``/v1.0``) in
+        batches of 20, concurrently within the mailbox's limit; answers in the order asked.
+
+        Items throttled on their own (429 inside a 200 batch) are sent again after their Retry-After.
+        """
+        numbered = [{"id": str(n), **request} for n, request in enumerate(requests)]
+        chunks = [numbered[i : i + MAX_BATCH] for i in range(0, len(numbered), MAX_BATCH)]
+        results: dict[str, BatchResult] = {}
+        for answers in await asyncio.gather(*(self._batch(chunk) for chunk in chunks)):
+            results.update((a.id, a) for a in answers)
+        return [results[item["id"]] for item in numbered]
+
+    async def _batch(self, chunk: list[dict[str, Any]]) -> list[BatchResult]:
+        done: dict[str, BatchResult] = {}
+        pending = chunk
+        for attempt in range(BATCH_RETRIES + 1):
+            body = await self.json("POST", "$batch", json={"requests": pending})
+            throttled: list[dict[str, Any]] = []
+            wait = 0.0
+            by_id = {item["id"]: item for item in pending}
+            for answer in body.get("responses", []):
+                result = _result(answer)
+                if result.status == 429 and attempt < BATCH_RETRIES:
+                    throttled.append(by_id[result.id])
+                    wait = max(wait, _retry_after(result.headers))
+                else:
+                    done[result.id] = result
+            if not throttled:
+                break
+            pending = throttled
+            await asyncio.sleep(wait)
+        return [done[item["id"]] for item in chunk]
+
+    async def batch_values(self, requests: Sequence[dict[str, Any]], *, cursor: bool = False) -> list[Any]:
+        """The bodies of a batch's answers; the first error among them is raised."""
+        values = []
+        for result in await self.batch(requests):
+            if result.status >= 400:
+                raise graph_error(result.status, result.headers, result.body, cursor=cursor)
+            values.append(result.body)
+        return values
+
+
+def _result(answer: dict[str, Any]) -> BatchResult:
+    headers = {str(k): str(v) for k, v in (answer.get("headers") or {}).items()}
+    body = answer.get("body")
+    content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), "application/json")
+    if isinstance(body, str) and not content_type.startswith("application/json"):
+        body = base64.b64decode(body)
+    return BatchResult(str(answer.get("id")), int(answer.get("status", 500)), headers, body)

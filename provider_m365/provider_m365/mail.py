@@ -1,0 +1,716 @@
+"""Microsoft 365 mail through Graph: the host's MailProvider protocol.
+
+Graph has exclusive folders (a message lives in one) and categories (a message carries many): both
+become :class:`~host.model.mail.Folder`, categories with ids ``category:<name>`` and ``exclusive=False``.
+Conversations are threads (``conversationId``). Bodies are the MIME content (``$value``), fetched 20
+at a time through ``$batch`` and parsed by the host's parser.
+
+Sync: Graph's delta is per mail folder. The cursor is one opaque string holding every folder's delta
+link and the server time it was taken at; ``changes`` follows them all. Delta does not say whether an
+item is new or changed, so a message created after the cursor's time is reported as added (with its
+body) and any other as an update of folders and flags (a move keeps the immutable id).
+
+Graph has no signature API: ``SIGNATURES`` is not among the capabilities and the host keeps signatures.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import datetime as dt
+import email.utils
+import json
+from collections.abc import Sequence
+from typing import Any
+
+import attrs
+
+from host.errors import CursorExpired, NotSupported, ProviderError
+from host.mime import attachment_bytes, build_message, parse_message
+from host.model.mail import (
+    Address,
+    Attachment,
+    AutoReply,
+    AutoReplyAudience,
+    AutoReplyMode,
+    Draft,
+    Folder,
+    FolderKind,
+    Message,
+    OutgoingMessage,
+    Rule,
+    RuleActions,
+    RuleConditions,
+    Signature,
+)
+from host.providers.connection import ProviderConnection, ProviderLimits
+from host.providers.mail import ChangePage, MailCapability, MessagePage, MessageUpdate
+from provider_m365.account import MAIL_SCOPES
+from provider_m365.graph import GraphClient
+from provider_m365.timezones import to_windows, zone
+
+PROVIDER = "Microsoft 365"
+CAPABILITIES = frozenset(
+    {
+        MailCapability.FOLDER_EDIT,
+        MailCapability.CATEGORIES,
+        MailCapability.DRAFTS,
+        MailCapability.SERVER_SEARCH,
+        MailCapability.RULES,
+        MailCapability.AUTO_REPLY,
+        MailCapability.ATTACHMENTS,
+    }
+)
+LIMITS = ProviderLimits(max_concurrency=4, batch_size=20, page_size=100)
+CATEGORY = "category:"
+GRAPH_ATTACHMENT = "graph:"
+#: What sync needs of a message besides its MIME content.
+META = "id,parentFolderId,conversationId,isRead,flag,categories,receivedDateTime,createdDateTime,hasAttachments"
+WELL_KNOWN = {
+    "inbox": FolderKind.INBOX,
+    "sentitems": FolderKind.SENT,
+    "drafts": FolderKind.DRAFTS,
+    "deleteditems": FolderKind.TRASH,
+    "junkemail": FolderKind.SPAM,
+    "archive": FolderKind.ARCHIVE,
+    "outbox": FolderKind.OUTBOX,
+}
+#: Outlook's category colour presets.
+PRESETS = ("#e7a1a2", "#f9ba89", "#f7dd8f", "#fcfa90", "#78d168", "#9fdcc9", "#c6d2b0", "#9db7e8", "#b5a1e2",
+           "#daaec2", "#dad9dc", "#6b7994", "#bfbfbf", "#6f6f6f", "#4f4f4f", "#c11a25", "#e2620d", "#c79930",
+           "#b9b300", "#368f2b", "#329b7a", "#778b45", "#2858a5", "#5c3fa3", "#93446b")  # fmt: skip
+#: A message created this long before a cursor's server time still counts as new after it (clock steps).
+NEW_MARGIN = dt.timedelta(seconds=60)
+AUDIENCES = {"none": AutoReplyAudience.NONE, "contactsOnly": AutoReplyAudience.CONTACTS, "all": AutoReplyAudience.ALL}
+
+
+def _time(text: str | None) -> dt.datetime | None:
+    if not text:
+        return None
+    return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def _server_time(headers: Any) -> dt.datetime:
+    try:
+        return email.utils.parsedate_to_datetime(headers["date"])
+    except (KeyError, TypeError, ValueError):
+        return dt.datetime.now(dt.UTC)
+
+
+def folder_ids(item: dict[str, Any]) -> tuple[str, ...]:
+    return (item["parentFolderId"], *(CATEGORY + name for name in item.get("categories") or ()))
+
+
+def _flagged(item: dict[str, Any]) -> bool:
+    return (item.get("flag") or {}).get("flagStatus") == "flagged"
+
+
+def _recipients(addresses: Sequence[Address]) -> list[dict[str, Any]]:
+    return [{"emailAddress": {"address": a.email, "name": a.name or a.email}} for a in addresses]
+
+
+def _addresses(items: Any) -> tuple[Address, ...]:
+    return tuple(
+        Address(str(i["emailAddress"]["address"]), str(i["emailAddress"].get("name") or ""))
+        for i in items or ()
+        if (i.get("emailAddress") or {}).get("address")
+    )
+
+
+def encode_cursor(stamp: dt.datetime, links: dict[str, str]) -> str:
+    data = {"v": 1, "t": stamp.isoformat(), "links": links}
+    return base64.urlsafe_b64encode(json.dumps(data, separators=(",", ":")).encode()).decode()
+
+
+def decode_cursor(cursor: str) -> tuple[dt.datetime, dict[str, str]]:
+    try:
+        data = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+        return dt.datetime.fromisoformat(data["t"]), dict(data["links"])
+    except (ValueError, KeyError, TypeError) as error:
+        raise CursorExpired(f"The Microsoft 365 sync position is unreadable ({type(error).__name__}).") from None
+
+
+@attrs.frozen
+class M365MailProviderFactory:
+    account_type: str = "m365"
+    scopes: tuple[str, ...] = MAIL_SCOPES
+    capabilities: frozenset[MailCapability] = CAPABILITIES
+
+    def open(self, connection: ProviderConnection) -> M365MailProvider:
+        return M365MailProvider(connection)
+
+
+class M365MailProvider:
+    """One Exchange Online mailbox."""
+
+    capabilities = CAPABILITIES
+    limits = LIMITS
+
+    def __init__(self, connection: ProviderConnection) -> None:
+        self.graph = GraphClient(connection)
+        self.account = connection.account
+        self._well_known: dict[str, str] | None = None
+
+    # -- folders ----------------------------------------------------------------------------------
+
+    async def well_known(self) -> dict[str, str]:
+        """Well-known folder name -> its id (Graph v1.0 names them only by path)."""
+        if self._well_known is None:
+            names = list(WELL_KNOWN)
+            results = await self.graph.batch(
+                [{"method": "GET", "url": f"/me/mailFolders/{n}?$select=id"} for n in names]
+            )
+            self._well_known = {n: r.body["id"] for n, r in zip(names, results, strict=True) if r.status == 200}
+        return self._well_known
+
+    async def _folder_items(self) -> list[dict[str, Any]]:
+        params = {"includeHiddenFolders": "true", "$top": "100"}
+        level = await self.graph.all("me/mailFolders", params=params)
+        found = list(level)
+        while level:
+            parents = [f for f in level if f.get("childFolderCount")]
+            children = await asyncio.gather(
+                *(self.graph.all(f"me/mailFolders/{f['id']}/childFolders", params=params) for f in parents)
+            )
+            level = [child for group in children for child in group]
+            found.extend(level)
+        return found
+
+    async def list_folders(self) -> list[Folder]:
+        well_known = {folder_id: name for name, folder_id in (await self.well_known()).items()}
+        items, categories = await asyncio.gather(
+            self._folder_items(), self.graph.all("me/outlook/masterCategories", params={"$top": "100"})
+        )
+        ids = {item["id"] for item in items}
+        folders = [
+            Folder(
+                id=item["id"],
+                name=item["displayName"],
+                kind=WELL_KNOWN.get(well_known.get(item["id"], ""), FolderKind.CUSTOM),
+                exclusive=True,
+                parent_id=item.get("parentFolderId") if item.get("parentFolderId") in ids else None,
+                hidden=bool(item.get("isHidden")),
+                total=item.get("totalItemCount"),
+                unread=item.get("unreadItemCount"),
+            )
+            for item in items
+        ]
+        for category in categories:
+            color = str(category.get("color") or "")
+            folders.append(
+                Folder(
+                    id=CATEGORY + category["displayName"],
+                    name=category["displayName"],
+                    kind=FolderKind.CATEGORY,
+                    exclusive=False,
+                    color=PRESETS[int(color[6:])] if color.startswith("preset") and color[6:].isdigit() else None,
+                    provider_data={"id": category["id"]},
+                )
+            )
+        return folders
+
+    async def create_folder(self, name: str, parent_id: str | None = None) -> Folder:
+        path = f"me/mailFolders/{parent_id}/childFolders" if parent_id else "me/mailFolders"
+        item = await self.graph.json("POST", path, json={"displayName": name, "isHidden": False})
+        return Folder(item["id"], item["displayName"], exclusive=True, parent_id=parent_id, total=0, unread=0)
+
+    async def rename_folder(self, folder_id: str, name: str) -> Folder:
+        if folder_id.startswith(CATEGORY):
+            raise NotSupported(PROVIDER, "renaming categories")
+        item = await self.graph.json("PATCH", f"me/mailFolders/{folder_id}", json={"displayName": name})
+        return Folder(item["id"], item["displayName"], exclusive=True, total=item.get("totalItemCount"))
+
+    async def delete_folder(self, folder_id: str) -> None:
+        if folder_id.startswith(CATEGORY):
+            category = await self._category_id(folder_id.removeprefix(CATEGORY))
+            await self.graph.send("DELETE", f"me/outlook/masterCategories/{category}")
+            return
+        await self.graph.send("DELETE", f"me/mailFolders/{folder_id}")
+
+    async def _category_id(self, name: str) -> str:
+        for category in await self.graph.all("me/outlook/masterCategories"):
+            if category["displayName"] == name:
+                return category["id"]
+        raise ProviderError(f"Microsoft 365 has no category {name!r}.", status=404)
+
+    # -- listing and bodies ---------------------------------------------------------------------
+
+    def _message(self, item: dict[str, Any], raw: bytes) -> Message:
+        received = _time(item.get("receivedDateTime"))
+        message = parse_message(
+            raw,
+            id=item["id"],
+            thread_id=item.get("conversationId") or item["id"],
+            folder_ids=folder_ids(item),
+            unread=not item.get("isRead", False),
+            flagged=_flagged(item),
+            date_fallback=received,
+        )
+        # The server's arrival time orders the mailbox; the Date header is the sender's clock.
+        return attrs.evolve(message, date=received) if received else message
+
+    async def _with_bodies(self, items: Sequence[dict[str, Any]]) -> list[Message]:
+        requests = [{"method": "GET", "url": f"/me/messages/{item['id']}/$value"} for item in items]
+        raws = await self.graph.batch_values(requests)
+        return [self._message(item, raw) for item, raw in zip(items, raws, strict=True)]
+
+    async def list_messages(self, *, page_token: str | None, since: dt.datetime | None) -> MessagePage:
+        if page_token:
+            page = await self.graph.get(page_token)
+        else:
+            params = {"$select": META, "$orderby": "receivedDateTime desc", "$top": str(self.limits.page_size)}
+            if since is not None:
+                params["$filter"] = f"receivedDateTime ge {since.astimezone(dt.UTC).strftime('%Y-%m-%dT%H:%M:%SZ')}"
+            page = await self.graph.get("me/messages", params=params)
+        messages = await self._with_bodies(page.get("value", []))
+        return MessagePage(tuple(messages), page.get("@odata.nextLink"))
+
+    async def get_message(self, message_id: str) -> Message:
+        meta, raw, attachments = await self.graph.batch_values(
+            [
+                {"method": "GET", "url": f"/me/messages/{message_id}?$select={META}"},
+                {"method": "GET", "url": f"/me/messages/{message_id}/$value"},
+                {
+                    "method": "GET",
+                    "url": f"/me/messages/{message_id}/attachments?$select=id,name,contentType,size,isInline",
+                },
+            ]
+        )
+        message = self._message(meta, raw)
+        # Item and reference attachments are not MIME parts: list them from Graph.
+        names = {a.filename for a in message.attachments}
+        extra = [
+            Attachment(
+                id=GRAPH_ATTACHMENT + item["id"],
+                filename=item.get("name") or "attachment",
+                content_type=item.get("contentType") or "application/octet-stream",
+                size=int(item.get("size") or 0),
+                inline=bool(item.get("isInline")),
+                kind=item["@odata.type"].rsplit(".", 1)[1].removesuffix("Attachment"),
+            )
+            for item in attachments.get("value", [])
+            if item.get("@odata.type") != "#microsoft.graph.fileAttachment" and item.get("name") not in names
+        ]
+        return attrs.evolve(message, attachments=(*message.attachments, *extra)) if extra else message
+
+    async def fetch_attachment(self, message_id: str, attachment_id: str) -> bytes:
+        if attachment_id.startswith(GRAPH_ATTACHMENT):
+            item = await self.graph.get(
+                f"me/messages/{message_id}/attachments/{attachment_id.removeprefix(GRAPH_ATTACHMENT)}"
+            )
+            if "contentBytes" not in item:
+                raise ProviderError(
+                    f"{item.get('name', 'This attachment')} is a link to a file in the cloud, not a file.",
+                    hint="Open the message in Outlook on the web to follow the link.",
+                )
+            return base64.b64decode(item["contentBytes"])
+        raw = (await self.graph.send("GET", f"me/messages/{message_id}/$value")).content
+        return attachment_bytes(raw, attachment_id)
+
+    # -- sync ---------------------------------------------------------------------------------------
+
+    async def _mail_folder_ids(self) -> list[str]:
+        return [item["id"] for item in await self._folder_items()]
+
+    async def _delta(self, folder_id: str, link: str | None) -> tuple[list[dict], str, dt.datetime]:
+        """Follow one folder's delta round to its end: (items, the new delta link, server time at the start)."""
+        first = True
+        stamp = dt.datetime.now(dt.UTC)
+        url = link or f"me/mailFolders/{folder_id}/messages/delta"
+        params = None if link else {"$select": META}
+        items: list[dict] = []
+        while True:
+            response = await self.graph.send("GET", url, params=params, prefer=("odata.maxpagesize=200",), cursor=True)
+            if first:
+                stamp, first = _server_time(response.headers), False
+            page = response.json()
+            items.extend(page.get("value", []))
+            if "@odata.deltaLink" in page:
+                return items, page["@odata.deltaLink"], stamp
+            url, params = page["@odata.nextLink"], None
+
+    async def current_cursor(self) -> str:
+        folders = await self._mail_folder_ids()
+        rounds = await asyncio.gather(*(self._delta(f, None) for f in folders))
+        stamp = min((r[2] for r in rounds), default=dt.datetime.now(dt.UTC))
+        return encode_cursor(stamp, {f: r[1] for f, r in zip(folders, rounds, strict=True)})
+
+    async def changes(self, cursor: str) -> ChangePage:
+        since, links = decode_cursor(cursor)
+        folders = await self._mail_folder_ids()
+        rounds = await asyncio.gather(*(self._delta(f, links.get(f)) for f in folders))
+        present: dict[str, dict] = {}
+        removed: set[str] = set()
+        for items, _, _ in rounds:
+            for item in items:
+                if "@removed" in item:
+                    removed.add(item["id"])
+                else:
+                    present[item["id"]] = item
+        # Folders that went away took their messages with them; their last delta round is not there to say so.
+        new = [i for i in present.values() if (_time(i.get("createdDateTime")) or since) >= since - NEW_MARGIN]
+        new_ids = {i["id"] for i in new}
+        updated = [
+            MessageUpdate(i["id"], folder_ids(i), not i.get("isRead", False), _flagged(i))
+            for i in present.values()
+            if i["id"] not in new_ids
+        ]
+        added = await self._with_bodies(new) if new else []
+        stamp = min((r[2] for r in rounds), default=dt.datetime.now(dt.UTC))
+        cursor = encode_cursor(stamp, {f: r[1] for f, r in zip(folders, rounds, strict=True)})
+        return ChangePage(tuple(added), tuple(updated), tuple(sorted(removed - set(present))), cursor, False)
+
+    # -- changing messages -------------------------------------------------------------------------
+
+    async def modify(
+        self,
+        ids: Sequence[str],
+        *,
+        add_folder_ids: Sequence[str] = (),
+        remove_folder_ids: Sequence[str] = (),
+        unread: bool | None = None,
+        flagged: bool | None = None,
+    ) -> None:
+        add_categories = [f.removeprefix(CATEGORY) for f in add_folder_ids if f.startswith(CATEGORY)]
+        remove_categories = {f.removeprefix(CATEGORY) for f in remove_folder_ids if f.startswith(CATEGORY)}
+        folders_added = [f for f in add_folder_ids if not f.startswith(CATEGORY)]
+        folders_removed = [f for f in remove_folder_ids if not f.startswith(CATEGORY)]
+        patch: dict[str, Any] = {}
+        if unread is not None:
+            patch["isRead"] = not unread
+        if flagged is not None:
+            patch["flag"] = {"flagStatus": "flagged" if flagged else "notFlagged"}
+        bodies = [dict(patch) for _ in ids]
+        if add_categories or remove_categories:
+            current = await self.graph.batch_values(
+                [{"method": "GET", "url": f"/me/messages/{i}?$select=categories"} for i in ids]
+            )
+            for body, item in zip(bodies, current, strict=True):
+                kept = [c for c in item.get("categories") or () if c not in remove_categories]
+                body["categories"] = kept + [c for c in add_categories if c not in kept]
+        if any(bodies):
+            await self.graph.batch_values(
+                [
+                    {"method": "PATCH", "url": f"/me/messages/{i}", "body": b}
+                    for i, b in zip(ids, bodies, strict=True)
+                    if b
+                ]
+            )
+        # Folders are exclusive: adding one is a move; taking a message out of its folder archives it.
+        if folders_added:
+            await self.move(ids, folders_added[-1])
+        elif folders_removed:
+            await self.move(ids, (await self.well_known())["archive"])
+
+    async def move(self, ids: Sequence[str], folder_id: str) -> dict[str, str]:
+        if folder_id.startswith(CATEGORY):
+            await self.modify(ids, add_folder_ids=[folder_id])
+            return {}
+        moved = await self.graph.batch_values(
+            [{"method": "POST", "url": f"/me/messages/{i}/move", "body": {"destinationId": folder_id}} for i in ids]
+        )
+        # With immutable ids a message keeps its id; the mapping is there for servers that ignore the header.
+        return {old: item["id"] for old, item in zip(ids, moved, strict=True) if item["id"] != old}
+
+    async def trash(self, ids: Sequence[str]) -> None:
+        await self.move(ids, "deleteditems")
+
+    async def delete(self, ids: Sequence[str]) -> None:
+        await self.graph.batch_values([{"method": "POST", "url": f"/me/messages/{i}/permanentDelete"} for i in ids])
+
+    # -- sending and drafts -------------------------------------------------------------------------
+
+    def _sender(self) -> Address:
+        return Address(self.account.email, self.account.display_name)
+
+    async def send(self, message: OutgoingMessage) -> str:
+        # MIME keeps our Message-ID, In-Reply-To and References; Graph's JSON send cannot set them.
+        mime = build_message(message, sender=self._sender(), message_id=message.message_id_header)
+        content = base64.b64encode(mime.as_bytes())
+        await self.graph.send("POST", "me/sendMail", content=content, headers={"Content-Type": "text/plain"})
+        return ""
+
+    @staticmethod
+    def _draft_body(message: OutgoingMessage) -> dict[str, Any]:
+        html = message.body_html is not None
+        return {
+            "subject": message.subject,
+            "body": {
+                "contentType": "html" if html else "text",
+                "content": message.body_html if html else message.body_text,
+            },
+            "toRecipients": _recipients(message.to),
+            "ccRecipients": _recipients(message.cc),
+            "bccRecipients": _recipients(message.bcc),
+        }
+
+    @staticmethod
+    def _attachment_body(attachment: Any) -> dict[str, Any]:
+        return {
+            "@odata.type": "#microsoft.graph.fileAttachment",
+            "name": attachment.filename,
+            "contentType": attachment.content_type,
+            "contentBytes": base64.b64encode(attachment.data).decode(),
+            "isInline": attachment.content_id is not None,
+            "contentId": attachment.content_id,
+        }
+
+    def _draft(self, item: dict[str, Any]) -> Draft:
+        body = item.get("body") or {}
+        html = str(body.get("contentType", "text")).lower() == "html"
+        outgoing = OutgoingMessage(
+            to=_addresses(item.get("toRecipients")),
+            cc=_addresses(item.get("ccRecipients")),
+            bcc=_addresses(item.get("bccRecipients")),
+            subject=item.get("subject") or "",
+            body_text="" if html else str(body.get("content") or ""),
+            body_html=str(body.get("content") or "") if html else None,
+            thread_id=item.get("conversationId"),
+        )
+        return Draft(item["id"], outgoing, item["id"], _time(item.get("lastModifiedDateTime")))
+
+    async def list_drafts(self) -> list[Draft]:
+        select = "id,subject,body,toRecipients,ccRecipients,bccRecipients,conversationId,lastModifiedDateTime"
+        items = await self.graph.all("me/mailFolders/drafts/messages", params={"$select": select, "$top": "100"})
+        return [self._draft(item) for item in items]
+
+    async def save_draft(self, draft_id: str | None, message: OutgoingMessage) -> Draft:
+        body = self._draft_body(message)
+        if draft_id is None:
+            original = await self._original(message.in_reply_to) if message.in_reply_to else None
+            if original is not None:
+                # A reply made on the server lands in the original's conversation with the right headers.
+                created = await self.graph.json("POST", f"me/messages/{original}/createReply", json={})
+                draft_id = created["id"]
+            else:
+                body["attachments"] = [self._attachment_body(a) for a in message.attachments]
+                return self._draft(await self.graph.json("POST", "me/messages", json=body))
+        item = await self.graph.json("PATCH", f"me/messages/{draft_id}", json=body)
+        existing = await self.graph.all(f"me/messages/{draft_id}/attachments", params={"$select": "id,name"})
+        for attachment in existing:
+            await self.graph.send("DELETE", f"me/messages/{draft_id}/attachments/{attachment['id']}")
+        for attachment in message.attachments:
+            await self.graph.json("POST", f"me/messages/{draft_id}/attachments", json=self._attachment_body(attachment))
+        return self._draft(item)
+
+    async def _original(self, message_id_header: str) -> str | None:
+        value = message_id_header if message_id_header.startswith("<") else f"<{message_id_header}>"
+        escaped = value.replace("'", "''")
+        page = await self.graph.get(
+            "me/messages", params={"$filter": f"internetMessageId eq '{escaped}'", "$select": "id"}
+        )
+        return page["value"][0]["id"] if page.get("value") else None
+
+    async def create_reply(self, message_id: str, *, reply_all: bool = False, comment: str = "") -> Draft:
+        """A reply draft made by the server (createReply / createReplyAll), quoting the original."""
+        action = "createReplyAll" if reply_all else "createReply"
+        return self._draft(
+            await self.graph.json("POST", f"me/messages/{message_id}/{action}", json={"comment": comment})
+        )
+
+    async def create_forward(self, message_id: str, to: Sequence[Address], *, comment: str = "") -> Draft:
+        body = {"comment": comment, "toRecipients": _recipients(to)}
+        return self._draft(await self.graph.json("POST", f"me/messages/{message_id}/createForward", json=body))
+
+    async def delete_draft(self, draft_id: str) -> None:
+        await self.graph.send("DELETE", f"me/messages/{draft_id}")
+
+    async def send_draft(self, draft_id: str) -> str:
+        await self.graph.send("POST", f"me/messages/{draft_id}/send")
+        return ""
+
+    # -- search ---------------------------------------------------------------------------------------
+
+    async def search(self, query: str, *, limit: int = 50) -> list[str]:
+        # KQL takes the host's from:/to:/subject: operators as they are; the whole query goes in quotes.
+        params = {"$search": '"' + query.replace('"', "") + '"', "$top": str(limit), "$select": "id"}
+        page = await self.graph.get("me/messages", params=params)
+        return [item["id"] for item in page.get("value", [])][:limit]
+
+    # -- rules ------------------------------------------------------------------------------------------
+
+    async def list_rules(self) -> list[Rule]:
+        archive = (await self.well_known()).get("archive")
+        items = await self.graph.all("me/mailFolders/inbox/messageRules")
+        return [rule_from_graph(item, archive) for item in items]
+
+    async def save_rule(self, rule: Rule) -> Rule:
+        archive = (await self.well_known()).get("archive")
+        body = rule_to_graph(rule, archive)
+        if rule.id is None:
+            item = await self.graph.json("POST", "me/mailFolders/inbox/messageRules", json=body)
+        else:
+            item = await self.graph.json("PATCH", f"me/mailFolders/inbox/messageRules/{rule.id}", json=body)
+        return rule_from_graph(item, archive)
+
+    async def delete_rule(self, rule_id: str) -> None:
+        await self.graph.send("DELETE", f"me/mailFolders/inbox/messageRules/{rule_id}")
+
+    # -- auto-reply and signatures -----------------------------------------------------------------------
+
+    async def get_auto_reply(self) -> AutoReply:
+        data = await self.graph.get("me/mailboxSettings", params={"$select": "automaticRepliesSetting"})
+        return auto_reply_from_graph(data["automaticRepliesSetting"])
+
+    async def set_auto_reply(self, auto_reply: AutoReply) -> AutoReply:
+        body = {"automaticRepliesSetting": auto_reply_to_graph(auto_reply)}
+        data = await self.graph.json("PATCH", "me/mailboxSettings", json=body)
+        return auto_reply_from_graph(data["automaticRepliesSetting"])
+
+    async def list_signatures(self) -> list[Signature]:
+        raise NotSupported(PROVIDER, "signatures on the server (the host keeps them)")
+
+    async def aclose(self) -> None:
+        """Nothing to release: the HTTP client belongs to the host."""
+
+
+# -- rules ------------------------------------------------------------------------------------------------
+
+
+def _predicates(conditions: RuleConditions) -> dict[str, Any]:
+    if conditions.query or conditions.negated_query:
+        raise NotSupported(PROVIDER, "rules with a search query (use sender, recipient, subject or body words)")
+    if conditions.has_attachment is False:
+        raise NotSupported(PROVIDER, "rules for messages without attachments")
+    data: dict[str, Any] = {}
+    for name, values in (
+        ("senderContains", conditions.from_contains),
+        ("recipientContains", conditions.to_contains),
+        ("subjectContains", conditions.subject_contains),
+        ("bodyContains", conditions.body_contains),
+    ):
+        if values:
+            data[name] = list(values)
+    if conditions.has_attachment:
+        data["hasAttachments"] = True
+    if conditions.importance:
+        data["importance"] = conditions.importance
+    if conditions.size_larger_than is not None or conditions.size_smaller_than is not None:
+        # Graph measures in kilobytes.
+        data["withinSizeRange"] = {
+            "minimumSize": (conditions.size_larger_than or 0) // 1024,
+            "maximumSize": (conditions.size_smaller_than or 2**31 * 1024) // 1024,
+        }
+    return data
+
+
+def _conditions(data: dict[str, Any] | None) -> RuleConditions:
+    data = data or {}
+    size = data.get("withinSizeRange") or {}
+    maximum = size.get("maximumSize")
+    return RuleConditions(
+        from_contains=tuple(data.get("senderContains") or ()),
+        to_contains=tuple(data.get("recipientContains") or ()),
+        subject_contains=tuple(data.get("subjectContains") or ()),
+        body_contains=tuple(data.get("bodyContains") or ()),
+        has_attachment=True if data.get("hasAttachments") else None,
+        importance=data.get("importance"),
+        size_larger_than=size["minimumSize"] * 1024 if size.get("minimumSize") else None,
+        size_smaller_than=maximum * 1024 if maximum and maximum < 2**31 else None,
+    )
+
+
+def rule_to_graph(rule: Rule, archive_id: str | None) -> dict[str, Any]:
+    actions = rule.actions
+    if actions.remove_folder_ids:
+        raise NotSupported(PROVIDER, "rules that remove a category")
+    if actions.mark_flagged:
+        raise NotSupported(PROVIDER, "rules that flag messages")
+    if actions.archive and actions.move_to_folder_id:
+        raise NotSupported(PROVIDER, "rules that both archive and move (a message is in one folder)")
+    graph_actions: dict[str, Any] = {}
+    target = archive_id if actions.archive else actions.move_to_folder_id
+    if target:
+        graph_actions["moveToFolder"] = target
+    categories = [f.removeprefix(CATEGORY) for f in actions.add_folder_ids if f.startswith(CATEGORY)]
+    copies = [f for f in actions.add_folder_ids if not f.startswith(CATEGORY)]
+    if len(copies) > 1:
+        raise NotSupported(PROVIDER, "rules that copy to several folders")
+    if categories:
+        graph_actions["assignCategories"] = categories
+    if copies:
+        graph_actions["copyToFolder"] = copies[0]
+    if actions.mark_read:
+        graph_actions["markAsRead"] = True
+    if actions.delete:
+        graph_actions["delete"] = True
+    if actions.forward_to:
+        graph_actions["forwardTo"] = _recipients(actions.forward_to)
+    if actions.stop_processing:
+        graph_actions["stopProcessingRules"] = True
+    body: dict[str, Any] = {
+        "displayName": rule.name,
+        "sequence": max(1, rule.sequence),
+        "isEnabled": rule.enabled,
+        "conditions": _predicates(rule.conditions),
+        "actions": graph_actions,
+    }
+    if rule.exceptions is not None:
+        body["exceptions"] = _predicates(rule.exceptions)
+    return body
+
+
+def rule_from_graph(item: dict[str, Any], archive_id: str | None) -> Rule:
+    actions = item.get("actions") or {}
+    move = actions.get("moveToFolder")
+    add = [CATEGORY + c for c in actions.get("assignCategories") or ()]
+    if actions.get("copyToFolder"):
+        add.append(actions["copyToFolder"])
+    exceptions = item.get("exceptions")
+    return Rule(
+        id=item["id"],
+        name=item.get("displayName") or "",
+        conditions=_conditions(item.get("conditions")),
+        actions=RuleActions(
+            add_folder_ids=tuple(add),
+            move_to_folder_id=move if move and move != archive_id else None,
+            archive=bool(move) and move == archive_id,
+            mark_read=bool(actions.get("markAsRead")),
+            delete=bool(actions.get("delete") or actions.get("permanentDelete")),
+            forward_to=_addresses(actions.get("forwardTo")),
+            stop_processing=bool(actions.get("stopProcessingRules")),
+        ),
+        exceptions=_conditions(exceptions) if exceptions else None,
+        enabled=bool(item.get("isEnabled", True)),
+        sequence=int(item.get("sequence") or 0),
+    )
+
+
+# -- automatic replies ------------------------------------------------------------------------------------
+
+
+def _zoned(value: dict[str, Any] | None) -> dt.datetime | None:
+    if not value or not value.get("dateTime"):
+        return None
+    text = str(value["dateTime"])[:26]
+    return dt.datetime.fromisoformat(text).replace(tzinfo=zone(value.get("timeZone"))).astimezone(dt.UTC)
+
+
+def auto_reply_from_graph(data: dict[str, Any]) -> AutoReply:
+    internal, external = str(data.get("internalReplyMessage") or ""), str(data.get("externalReplyMessage") or "")
+    return AutoReply(
+        mode=AutoReplyMode(data.get("status", "disabled")),
+        start=_zoned(data.get("scheduledStartDateTime")),
+        end=_zoned(data.get("scheduledEndDateTime")),
+        internal_message=internal,
+        external_message=external,
+        audience=AUDIENCES.get(data.get("externalAudience", "all"), AutoReplyAudience.ALL),
+        html="<" in internal + external and ">" in internal + external,
+    )
+
+
+def auto_reply_to_graph(auto_reply: AutoReply) -> dict[str, Any]:
+    """Graph has no subject for automatic replies, and no "domain only" audience: answering only
+    people inside the organisation is ``externalAudience: none``."""
+    audience = {v: k for k, v in AUDIENCES.items()}.get(auto_reply.audience, "none")
+    data: dict[str, Any] = {
+        "status": auto_reply.mode.value,
+        "externalAudience": audience,
+        "internalReplyMessage": auto_reply.internal_message,
+        "externalReplyMessage": auto_reply.external_message,
+    }
+    for key, value in (("scheduledStartDateTime", auto_reply.start), ("scheduledEndDateTime", auto_reply.end)):
+        if value is not None:
+            utc = value.astimezone(dt.UTC)
+            data[key] = {"dateTime": utc.strftime("%Y-%m-%dT%H:%M:%S"), "timeZone": to_windows("UTC")}
+    return data
