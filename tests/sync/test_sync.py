@@ -1,0 +1,125 @@
+"""Full and incremental sync against the TestMail emulator over loopback HTTP."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import attrs
+from sync_support import FAST, assert_converged, server_mail
+from testprovider.mail import TestMailProviderFactory
+
+from host.store.store import MailStore
+from host.sync import SyncEngine, SyncPhase, SyncProgress
+from host.sync.state import CURSOR, LISTING
+
+
+async def test_initial_sync_recent_first_then_incremental(emulator, connect, key, tmp_path):
+    served = emulator(messages=250)
+    provider = TestMailProviderFactory().open(await connect(served.url))
+    events: list[SyncProgress] = []
+    inbox_after_first_page: list[int] = []
+    with MailStore.open(tmp_path / "mail.db", key) as store:
+        engine = SyncEngine(provider, store, FAST)
+
+        def seen(progress: SyncProgress) -> None:
+            events.append(progress)
+            if progress.phase is SyncPhase.RECENT:
+                inbox_after_first_page.append(store.count()[0])
+
+        engine.subscribe(seen)
+        await engine.sync()
+        assert_converged(store, served.state)
+        assert store.get_state(CURSOR) is not None and store.get_state(LISTING) is None
+
+        # The first page is committed, and announced, before the backfill goes on.
+        phases = [e.phase for e in events]
+        assert phases.index(SyncPhase.RECENT) < phases.index(SyncPhase.BACKFILL) < phases.index(SyncPhase.CATCH_UP)
+        assert inbox_after_first_page == [provider.limits.page_size]
+        assert events[-1].phase is SyncPhase.IDLE
+        backfill = [e for e in events if e.phase is SyncPhase.BACKFILL]
+        assert backfill[-1].done == backfill[-1].total == 250
+
+        # Server-side changes arrive incrementally, without another listing.
+        state = served.state
+        added = state.add_message(subject="fresh news")
+        first, second, third = sorted(state.messages)[:3]
+        state.modify([first], add={"SPAM"}, remove={"INBOX"}, unread=False)
+        state.modify([second], flagged=True)
+        state.delete([third])
+        served.emulator.log.clear()
+        await engine.sync()
+        assert_converged(store, state)
+        assert store.get_message(added.id).subject == "fresh news"
+        assert not served.emulator.log.find("GET", "/mailbox/messages")  # no listing
+
+
+async def test_window_limits_the_backfill(emulator, connect, key, tmp_path):
+    served = emulator(messages=120)
+    provider = TestMailProviderFactory().open(await connect(served.url))
+    dates = sorted((m.date for m in served.state.messages.values()), reverse=True)
+    window = dt.datetime.now(dt.UTC) - dates[30] + dt.timedelta(seconds=1)
+    with MailStore.open(tmp_path / "mail.db", key) as store:
+        await SyncEngine(provider, store, attrs.evolve(FAST, window=window)).sync()
+        since = dt.datetime.now(dt.UTC) - window
+        expected = {i for i, (_, _, _) in server_mail(served.state).items() if served.state.messages[i].date >= since}
+        assert 25 <= len(expected) <= 31
+        assert store.all_ids() == expected
+
+
+async def test_changes_during_the_listing_are_caught_up(emulator, connect, key, tmp_path):
+    """The cursor is taken before the listing: what changes on the server meanwhile is not lost."""
+    served = emulator(messages=300)
+    state = served.state
+    provider = TestMailProviderFactory().open(await connect(served.url))
+    newest_first = [m.id for m in sorted(state.messages.values(), key=lambda m: (-m.date.timestamp(), m.id))]
+    listed_early, listed_late = newest_first[5], newest_first[-5]
+    pages = 0
+    original = provider.list_messages
+
+    async def list_messages(*, page_token, since):
+        nonlocal pages
+        page = await original(page_token=page_token, since=since)
+        pages += 1
+        if pages == 1:  # the server changes after the first page went by
+            state.add_message(subject="arrived during the listing")
+            state.delete([listed_early])
+            state.modify([listed_late], add={"SPAM"}, flagged=True)
+            state.modify([newest_first[1]], unread=False, add={"IMPORTANT"})
+        return page
+
+    provider.list_messages = list_messages
+    with MailStore.open(tmp_path / "mail.db", key) as store:
+        await SyncEngine(provider, store, FAST).sync()
+        assert pages == 3
+        assert_converged(store, state)
+
+
+async def test_restart_resumes_the_backfill_where_it_stopped(emulator, connect, key, tmp_path):
+    served = emulator(messages=500)
+    provider = TestMailProviderFactory().open(await connect(served.url))
+    path = tmp_path / "mail.db"
+    with MailStore.open(path, key) as store:
+        engine = SyncEngine(provider, store, FAST)
+        stop_after = 3
+
+        def stop(progress: SyncProgress) -> None:
+            if progress.phase is SyncPhase.BACKFILL and progress.done >= stop_after * 100:
+                raise KeyboardInterrupt  # leaves the engine as a crash would, after a committed page
+
+        engine.subscribe(stop)
+        try:
+            await engine.sync()
+        except KeyboardInterrupt:
+            pass
+        else:
+            raise AssertionError("the sync was not interrupted")
+        assert store.count()[0] == 300
+
+    served.emulator.log.clear()
+    with MailStore.open(path, key) as store:
+        await SyncEngine(provider, store, FAST).sync()
+        assert_converged(store, served.state)
+    listings = served.emulator.log.find("GET", "/mailbox/messages")
+    listings = [r for r in listings if r.path.endswith("/mailbox/messages")]
+    assert len(listings) == 2
+    assert all("pageToken" in r.query_params for r in listings)  # the first pages were not fetched again
