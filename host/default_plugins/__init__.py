@@ -17,6 +17,7 @@ DEFAULT_PLUGINS = (
     "host.default_plugins.account_commands",
     "host.default_plugins.mail_commands",
     "host.default_plugins.calendar_commands",
+    "host.default_plugins.demo_command",
 )
 
 

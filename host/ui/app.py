@@ -25,8 +25,10 @@ def open_window(
     sync_settings: SyncSettings | None = None,
     sandbox_urls: dict[str, str] | None = None,
     open_browser: Callable[[str], object] = webbrowser.open,
+    sign_in: str | None = None,
 ) -> MainWindow:
-    """Build and show the main window and open the signed-in account, if there is one."""
+    """Build and show the main window and open the signed-in account, if there is one; with ``sign_in``
+    (an account type) and nobody signed in, sign in to it first (the demo, against its emulator)."""
     from host.accounts import Accounts
 
     application()
@@ -41,7 +43,10 @@ def open_window(
         open_browser=open_browser,
     )
     window.show()
-    window.open_account()
+    if sign_in is not None and window.accounts.current() is None:
+        window.sign_in(sign_in)
+    else:
+        window.open_account()
     return window
 
 

@@ -17,8 +17,8 @@ A view (the mail view, the calendar view, any plugin's pane or settings page) ge
   ``sync_progress(SyncProgress)`` and ``mail_changed()``, all delivered on the GUI thread;
 - ``context.add_status_widget(widget)`` — a permanent widget in the status bar;
 - ``context.notify_desktop(title, text)`` — a desktop notification (when the system has a tray);
-- ``context.settings_group(view_id)`` — the QSettings group for a view's layout (geometry and
-  splitter state only: never message or event content).
+- ``context.layout`` — the shell's QSettings, for layout only (geometry and splitter state, under
+  ``context.settings_group(view_id)``): never message or event content.
 
 A view must cope with ``session`` being None and with ``account_changed`` at any time (sign-in,
 sign-out); it cancels nothing itself: the runner cancels every task when the window closes.
@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from host.actions import Action, ActionContext, ActionPlace, ActionResult
 from host.errors import ZoomclientError
-from host.ui.qt import QObject, QWidget, pyqtSignal
+from host.ui.qt import QObject, QSettings, QWidget, pyqtSignal
 from host.views import View, ViewArea
 
 if TYPE_CHECKING:
@@ -91,6 +91,7 @@ class ViewContext:
         compose: Callable[[OutgoingMessage | None], Any],
         add_status_widget: Callable[[QWidget], None],
         notify_desktop: Callable[[str, str], None],
+        layout: QSettings,
         session: AccountSession | None = None,
     ) -> None:
         self.host = host
@@ -102,6 +103,7 @@ class ViewContext:
         self._compose = compose
         self._add_status_widget = add_status_widget
         self._notify_desktop = notify_desktop
+        self.layout = layout
         signals.account_changed.connect(self._set_session)
 
     def _set_session(self, session: AccountSession | None) -> None:

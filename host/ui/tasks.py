@@ -25,7 +25,7 @@ class TaskRunner(QObject):
     ``run(coro, on_done, on_error)`` returns at once. The callbacks are called on the GUI thread
     (the finished future crosses threads through a queued Qt signal); an error without ``on_error``
     goes to ``default_error`` (the shell's message bar). The runner keeps every running future, so
-    nothing is garbage-collected mid-flight, and :meth:`cancel_all` cancels them on exit.
+    nothing is garbage-collected mid-flight, and :meth:`shutdown` cancels them on exit.
     """
 
     _finished = pyqtSignal(object, object, object)
@@ -35,6 +35,7 @@ class TaskRunner(QObject):
         self.loop = loop
         self.default_error = default_error
         self._running: set[Future[Any]] = set()
+        self._closed = False
         self._finished.connect(self._deliver)
 
     def run(
@@ -56,6 +57,8 @@ class TaskRunner(QObject):
 
     def _deliver(self, future: Future[Any], on_done: OnDone | None, on_error: OnError | None) -> None:
         self._running.discard(future)
+        if self._closed:
+            return  # the window is closing: nobody to call back
         try:
             result = future.result()
         except CancelledError:
@@ -74,7 +77,9 @@ class TaskRunner(QObject):
     def pending(self) -> int:
         return len(self._running)
 
-    def cancel_all(self) -> None:
+    def shutdown(self) -> None:
+        """Cancel every running task and call nobody back any more (the window closes)."""
+        self._closed = True
         for future in list(self._running):
             future.cancel()
         self._running.clear()

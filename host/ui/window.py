@@ -97,6 +97,7 @@ class MainWindow(QMainWindow):
             compose=self.compose,
             add_status_widget=lambda widget: self.statusBar().addPermanentWidget(widget),
             notify_desktop=self.notify_desktop,
+            layout=self.qsettings,
         )
         self._progress.connect(self._on_progress)
         self._mail_changed_soon = QTimer(self, singleShot=True, interval=250)
@@ -241,7 +242,8 @@ class MainWindow(QMainWindow):
     def _on_progress(self, progress: SyncProgress) -> None:
         self.signals.sync_progress.emit(progress)
         phase = progress.phase
-        if phase is SyncPhase.IDLE:
+        settled = phase in (SyncPhase.PUSH, SyncPhase.OUTBOX) and progress.total and progress.done >= progress.total
+        if phase is SyncPhase.IDLE or settled:
             self.sync_label.setText("Up to date")
             self.sync_bar.hide()
         elif phase is SyncPhase.FAILED:
@@ -361,7 +363,9 @@ class MainWindow(QMainWindow):
         for composer in list(self.composers):
             composer.close()
         session = self._stop_sync()
-        self.tasks.cancel_all()
+        self.tasks.shutdown()
+        if session is not None:
+            self.signals.account_changed.emit(None)  # views let go of the store before it closes
         if session is not None and self.loop.running:
             try:
                 # Shut-down may wait: the store folds its WAL back in and the HTTP client closes.
@@ -427,6 +431,9 @@ def _action(parent: QWidget, text: str, slot: Callable[[], Any], shortcut: Any =
     return action
 
 
+_application: list[QApplication] = []  # the one QApplication, kept alive for the process
+
+
 def application() -> QApplication:
     """The QApplication, made once; the system's style and palette are left alone (light or dark)."""
     app = QApplication.instance()
@@ -434,4 +441,5 @@ def application() -> QApplication:
         app = QApplication([])
         app.setApplicationName("zoomclient")
         app.setOrganizationName("zoomclient")
+        _application.append(app)
     return app

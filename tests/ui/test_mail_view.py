@@ -1,0 +1,181 @@
+"""The main window and the mail view against the TestMail emulator: listing, reading, shortcuts, changes."""
+
+from __future__ import annotations
+
+from host.model.mail import FolderKind
+from host.ui.qt import QModelIndex, Qt
+from ui_support import HOSTILE_SUBJECT, INVITE_SUBJECT, SCRIPT_TEXT, screenshot, select_subject
+
+
+def inbox_ids(emulator) -> set[str]:
+    return {m.id for m in emulator.state.messages.values() if "INBOX" in m.folder_ids}
+
+
+def test_the_window_opens_signed_in_with_the_inbox_listed(window, mail, emulator) -> None:
+    store = window.session.store
+    inbox = store.folder_by_kind(FolderKind.INBOX)
+
+    assert window.pages.currentWidget() is window.views
+    assert emulator.state.owner.email in window.windowTitle()
+    assert mail.folder_id == inbox.id
+    listed = {row.id for row in mail.model.rows}
+    assert listed == inbox_ids(emulator)
+    assert mail.model.rows[0].subject == HOSTILE_SUBJECT  # newest first
+    assert mail.count_label.text().startswith(f"{len(listed)} messages")
+    assert mail.folders.currentItem().text(0).startswith("Inbox")
+    assert mail.reader.message is None  # opening the inbox reads nothing for the user
+    screenshot(window, "main-window")
+
+
+def test_the_reader_blocks_scripts_and_remote_content_and_shows_cid_images(qtbot, mail, tracker) -> None:
+    tracker_app, tracker_url = tracker
+    select_subject(qtbot, mail, HOSTILE_SUBJECT)
+    reader = mail.reader
+    qtbot.waitUntil(lambda: reader.remote_bar.isVisible())
+
+    text = reader.plain_text()
+    assert "Your invoice is ready" in text and "Regards" in text
+    assert SCRIPT_TEXT not in text
+    html = reader.browser.toHtml()
+    assert "javascript:" not in html and "<script" not in html.lower() and tracker_url not in html
+    qtbot.waitUntil(lambda: any(url.startswith("cid:") for url in reader.browser.requested))  # laid out
+    assert not [url for url in reader.browser.requested if url.startswith("http")]
+    assert reader.inline_image("logo@shady.example") is not None
+    assert not reader.inline_image("logo@shady.example").isNull()
+    assert "blocked" in reader.remote_bar.label.text()
+    assert tracker_app.hits == []
+    screenshot(mail.window(), "reader-hostile-mail")
+
+    reader.show_remote_button.click()
+
+    qtbot.waitUntil(lambda: "/pixel.png" in tracker_app.hits, timeout=10000)
+    qtbot.waitUntil(lambda: f"{tracker_url}/pixel.png?who=alex" in reader.remote_images)
+    assert not reader.remote_bar.isVisible()
+    assert "/frame.html" not in tracker_app.hits and "/steal" not in tracker_app.hits
+    assert SCRIPT_TEXT not in reader.plain_text()
+
+
+def test_remote_content_allowed_for_a_sender_is_remembered_in_the_store(qtbot, window, mail) -> None:
+    select_subject(qtbot, mail, HOSTILE_SUBJECT)
+    qtbot.waitUntil(lambda: mail.reader.remote_bar.isVisible())
+
+    mail.reader.always_button.click()
+
+    assert window.session.store.get_state("ui/remote-content/billing@shady.example") == "allow"
+    assert not mail.reader.remote_bar.isVisible()
+    mail.reader.show_message(None)
+    select_subject(qtbot, mail, INVITE_SUBJECT)
+    select_subject(qtbot, mail, HOSTILE_SUBJECT)
+    assert not mail.reader.remote_bar.isVisible()
+
+
+def test_opening_a_message_marks_it_read(qtbot, window, mail, emulator) -> None:
+    select_subject(qtbot, mail, HOSTILE_SUBJECT)
+    message_id = mail.reader.message.id
+
+    qtbot.waitUntil(lambda: not emulator.state.messages[message_id].unread, timeout=10000)
+    qtbot.waitUntil(lambda: not mail.model.rows[mail.model.row_of(message_id)].unread)
+
+
+def test_j_and_k_move_through_the_list(qtbot, mail) -> None:
+    mail.table.setFocus()
+
+    qtbot.keyClick(mail.table, Qt.Key.Key_J)
+    assert mail.table.currentIndex().row() == 0
+    qtbot.keyClick(mail.table, Qt.Key.Key_J)
+    qtbot.keyClick(mail.table, Qt.Key.Key_J)
+    assert mail.table.currentIndex().row() == 2
+    qtbot.keyClick(mail.table, Qt.Key.Key_K)
+    assert mail.table.currentIndex().row() == 1
+    qtbot.waitUntil(lambda: mail.reader.message is not None and mail.reader.message.id == mail.model.rows[1].id)
+
+
+def test_s_stars_and_e_archives_with_undo(qtbot, window, mail, emulator) -> None:
+    select_subject(qtbot, mail, INVITE_SUBJECT)
+    message_id = mail.reader.message.id
+    mail.table.setFocus()
+
+    qtbot.keyClick(mail.table, Qt.Key.Key_S)
+    qtbot.waitUntil(lambda: emulator.state.messages[message_id].flagged, timeout=10000)
+    assert "★" in mail.model.data(mail.model.index(mail.model.row_of(message_id), 0))
+
+    qtbot.keyClick(mail.table, Qt.Key.Key_E)
+    qtbot.waitUntil(lambda: mail.model.row_of(message_id) is None)
+    qtbot.waitUntil(lambda: "INBOX" not in emulator.state.messages[message_id].folder_ids, timeout=10000)
+    bar = window.message_bar
+    assert bar.isVisible() and bar.message() == "Archived 1 message."
+
+    bar.action_button.click()  # Undo
+    qtbot.waitUntil(lambda: mail.model.row_of(message_id) is not None)
+    qtbot.waitUntil(lambda: "INBOX" in emulator.state.messages[message_id].folder_ids, timeout=10000)
+
+
+def test_delete_moves_the_selection_to_the_trash(qtbot, window, mail, emulator) -> None:
+    mail.table.selectRow(1)
+    mail.table.selectionModel().select(
+        mail.model.index(2, 0),
+        mail.table.selectionModel().SelectionFlag.Select | mail.table.selectionModel().SelectionFlag.Rows,
+    )
+    ids = mail.selected_ids()
+    assert len(ids) == 2
+    mail.table.setFocus()
+
+    qtbot.keyClicks(mail.table, "#")
+
+    qtbot.waitUntil(lambda: all(mail.model.row_of(i) is None for i in ids))
+    qtbot.waitUntil(lambda: all("TRASH" in emulator.state.messages[i].folder_ids for i in ids), timeout=10000)
+    assert window.message_bar.message() == "Moved 2 messages to the trash."
+
+
+def test_slash_focuses_search_and_results_come_as_you_type(qtbot, mail) -> None:
+    mail.table.setFocus()
+    qtbot.keyClick(mail.table, Qt.Key.Key_Slash)
+    assert mail.search.hasFocus()
+
+    qtbot.keyClicks(mail.search, "from:billing@shady.example")
+
+    qtbot.waitUntil(lambda: [r.subject for r in mail.model.rows] == [HOSTILE_SUBJECT])
+    assert mail.count_label.text() == "1 found"
+    qtbot.keyClick(mail.search, Qt.Key.Key_Return)
+    assert mail.table.hasFocus()
+    mail.search.clear()
+    qtbot.waitUntil(lambda: len(mail.model.rows) > 1)
+
+
+def test_conversations_group_the_list_by_thread(qtbot, window, mail) -> None:
+    store = window.session.store
+    messages = len(mail.model.rows)
+
+    mail.threads.setChecked(True)
+
+    threads = store.list_threads(mail.folder_id, limit=100)
+    assert [row.id for row in mail.model.rows] == [t.id for t in threads]
+    assert len(mail.model.rows) <= messages
+    multi = next((i for i, t in enumerate(threads) if len(t.message_ids) > 1), None)
+    if multi is not None:
+        mail.table.selectRow(multi)
+        qtbot.waitUntil(lambda: mail.conversation.isVisible())
+        assert mail.conversation.count() == len(store.thread_messages(threads[multi].id))
+
+
+def test_switching_folders_lists_that_folder(qtbot, window, mail) -> None:
+    store = window.session.store
+    sent = store.folder_by_kind(FolderKind.SENT)
+
+    mail.folders.select(sent.id)
+
+    assert mail.folder_id == sent.id
+    assert [r.id for r in mail.model.rows] == [m.id for m in store.list_messages(sent.id, limit=100)]
+    assert not mail.model.canFetchMore(QModelIndex()) or len(mail.model.rows) == 100
+
+
+def test_an_invitation_offers_answers_and_an_unknown_event_is_a_clear_error(qtbot, window, mail) -> None:
+    select_subject(qtbot, mail, INVITE_SUBJECT)
+    assert mail.reader.invitation_bar.isVisible()
+
+    mail.reader.respond("accepted")
+
+    bar = window.message_bar
+    qtbot.waitUntil(lambda: bar.isVisible() and bar.is_error, timeout=10000)
+    assert "not in your calendars yet" in bar.message()
+    assert "Wait for the calendar to sync" in bar.message()
