@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+from collections.abc import Awaitable, Callable
 from email import message_from_bytes, policy
 
 import pytest
@@ -24,8 +25,10 @@ from provider_gmail.emulator import GoogleEmulator
 from provider_gmail.labels import ARCHIVE
 from provider_gmail.mail import GmailMail
 
+Logged = Callable[..., Awaitable[list]]
 
-async def test_a_reply_lands_in_its_thread(mail: GmailMail, emulator: GoogleEmulator) -> None:
+
+async def test_a_reply_lands_in_its_thread(mail: GmailMail, emulator: GoogleEmulator, logged: Logged) -> None:
     original = next(m for m in emulator.mailbox.newest_first() if "INBOX" in m.labels)
     parsed = await mail.get_message(original.id)
     reply = OutgoingMessage(
@@ -44,7 +47,7 @@ async def test_a_reply_lands_in_its_thread(mail: GmailMail, emulator: GoogleEmul
     headers = message_from_bytes(stored.raw(), policy=policy.default)
     assert headers["In-Reply-To"] == parsed.message_id_header
     assert "boss@example.com" in headers["Bcc"]
-    request = emulator.log.find("POST", "/messages/send")[-1].json
+    request = (await logged("POST", "/messages/send"))[-1].json
     assert request["threadId"] == parsed.thread_id
     assert base64.urlsafe_b64decode(request["raw"]).startswith(b"From: ")
     sent = await mail.get_message(sent_id)
@@ -81,7 +84,9 @@ async def test_drafts_are_created_updated_listed_sent_and_deleted(mail: GmailMai
     assert other.message_id not in emulator.mailbox.messages
 
 
-async def test_filters_are_rules_and_an_edit_is_delete_plus_create(mail: GmailMail, emulator: GoogleEmulator) -> None:
+async def test_filters_are_rules_and_an_edit_is_delete_plus_create(
+    mail: GmailMail, emulator: GoogleEmulator, logged: Logged
+) -> None:
     rule = Rule(
         id=None,
         name="",
@@ -100,7 +105,7 @@ async def test_filters_are_rules_and_an_edit_is_delete_plus_create(mail: GmailMa
     )
     assert edited.id != saved.id and list(emulator.mailbox.filters) == [edited.id]
     assert emulator.mailbox.filters[edited.id]["criteria"] == {"subject": "Rechnung OR Invoice"}
-    assert emulator.log.find("DELETE", f"/settings/filters/{saved.id}")
+    assert await logged("DELETE", f"/settings/filters/{saved.id}")
     assert not emulator.log.find("PUT", "/settings/filters")  # there is no update
     unchanged = await mail.save_rule(edited)
     assert unchanged.id == edited.id
@@ -140,7 +145,7 @@ async def test_signatures_come_from_send_as(mail: GmailMail, emulator: GoogleEmu
     assert signature.html == emulator.mailbox.send_as[0]["signature"] and "Example Corp" in signature.text
 
 
-async def test_search_uses_gmails_query_syntax(mail: GmailMail, emulator: GoogleEmulator) -> None:
+async def test_search_uses_gmails_query_syntax(mail: GmailMail, emulator: GoogleEmulator, logged: Logged) -> None:
     with emulator.lock:
         found = emulator.mailbox.deliver(
             b"From: Priya <priya.sharma@example.in>\r\nTo: alex.morgan@example.com\r\n"
@@ -149,7 +154,7 @@ async def test_search_uses_gmails_query_syntax(mail: GmailMail, emulator: Google
     assert await mail.search("from:priya.sharma subject:zebra is:unread after:2026-01-01") == [found.id]
     assert await mail.search("zebra -in:inbox") == []
     assert len(await mail.search("in:anywhere", limit=7)) == 7
-    assert "after:2026/01/01" in emulator.log.find("GET", "/messages")[0].query_params["q"][0]
+    assert "after:2026/01/01" in (await logged("GET", "/messages"))[0].query_params["q"][0]
 
 
 async def test_trash_and_delete_for_good(mail: GmailMail, emulator: GoogleEmulator) -> None:

@@ -3,6 +3,7 @@ images, attachments fetched on demand, winmail.dat, broken messages kept with a 
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from email.message import EmailMessage
 
 from host.sandbox.datagen import Mailbox as GeneratedMailbox
@@ -33,7 +34,9 @@ async def test_encoded_and_non_ascii_headers_come_out_as_text(mail: GmailMail, e
         assert message.thread_id == meta.thread_id and message.parse_note is None
 
 
-async def test_html_with_inline_images_and_attachments(mail: GmailMail, emulator: GoogleEmulator) -> None:
+async def test_html_with_inline_images_and_attachments(
+    mail: GmailMail, emulator: GoogleEmulator, logged: Callable[..., Awaitable[list]]
+) -> None:
     generated = _generated(emulator)
     cid = generated.meta(_with(emulator, "cid")[0])
     message = await mail.get_message(cid.id)
@@ -51,7 +54,7 @@ async def test_html_with_inline_images_and_attachments(mail: GmailMail, emulator
         data = await mail.fetch_attachment(with_files.id, attachment.id)
         assert len(data) == attachment.size > 0
     # the bytes came from attachments.get, not from downloading the whole message again
-    assert emulator.log.find("GET", "/attachments/")
+    assert await logged("GET", "/attachments/")
 
 
 async def test_winmail_dat_and_nested_multiparts_pass_through(mail: GmailMail, emulator: GoogleEmulator) -> None:

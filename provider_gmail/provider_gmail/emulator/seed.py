@@ -74,7 +74,12 @@ def seed_calendars(store: CalendarStore, calendars: CalendarSet, owners: dict[st
             store.grant(owner, google_id, "owner", primary=True)
     for event in calendars.events:
         google_id = ids[event.calendar_id]
-        store.put(google_id, event_json(event, google_id))
+        body = event_json(event, google_id)
+        store.put(google_id, body)
+        invited = any(a.address.email == user and not a.organizer for a in event.attendees)
+        if invited and google_id != user:
+            # Google puts an invitation into every guest's primary calendar, under the same id.
+            store.put(user, dict(body))
 
 
 def _time(value: dt.datetime, all_day: bool, zone: str) -> dict:
