@@ -1,0 +1,437 @@
+"""Reading an RFC 5322 message into a :class:`host.model.Message`, whatever shape it is in.
+
+Gmail (``format=raw``), Graph (``$value``) and Zoom Mail all hand us the same bytes, and some of them
+are broken: wrong charsets, missing boundaries, truncated parts, garbage headers. The rule is that
+mail is never dropped: :func:`parse_message` never raises; what it could not read is said in
+``parse_note`` and the raw bytes stay on the message for "show original" and re-parsing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import mimetypes
+import re
+import urllib.parse
+from collections.abc import Callable
+from email import errors, policy
+from email.message import Message as MimePart
+from typing import TypeVar
+
+import attrs
+
+from host.errors import ZoomclientError
+from host.html.text import html_to_text
+from host.mime import headers
+from host.mime.charsets import decode_bytes
+from host.mime.parts import child_path, children, parse_bytes, part_at
+from host.model import Attachment, Message
+
+_T = TypeVar("_T")
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_SNIPPET_LENGTH = 200
+_CID = re.compile(r"""cid:([^"'\s)>]+)""", re.IGNORECASE)
+_UNSAFE_FILENAME = re.compile(r"[\x00-\x1f\x7f/\\]")
+_BODY_TYPES = frozenset({"text/plain", "text/html"})
+# Structural damage worth telling the reader about; other defects are everyday sloppiness.
+_DAMAGE = {
+    errors.StartBoundaryNotFoundDefect: "a multipart boundary was not found",
+    errors.CloseBoundaryNotFoundDefect: "the message ends before its last part does (it may be truncated)",
+    errors.NoBoundaryInMultipartDefect: "a multipart part has no boundary",
+    errors.MissingHeaderBodySeparatorDefect: "the headers are not separated from the body",
+    errors.FirstHeaderLineIsContinuationDefect: "the first header line is malformed",
+    errors.InvalidBase64CharactersDefect: "a base64 part holds invalid characters",
+    errors.InvalidBase64PaddingDefect: "a base64 part is cut short",
+    errors.InvalidBase64LengthDefect: "a base64 part is cut short",
+}
+
+
+@attrs.define
+class _Body:
+    text: str | None = None
+    html: str | None = None
+
+    @property
+    def empty(self) -> bool:
+        return self.text is None and self.html is None
+
+
+@attrs.define
+class _Found:
+    """An attachment seen during the walk; ``inline`` is settled once the HTML body is known."""
+
+    path: str
+    part: MimePart
+    in_related: bool
+
+
+@attrs.define
+class _Reader:
+    notes: list[str] = attrs.Factory(list)
+    damages: list[str] = attrs.Factory(list)
+    found: list[_Found] = attrs.Factory(list)
+
+    def note(self, text: str) -> None:
+        self.notes.append(text)
+
+    def damage(self, part: MimePart) -> None:
+        for defect in part.defects:
+            for kind, text in _DAMAGE.items():
+                if isinstance(defect, kind):
+                    self.damages.append(text)
+
+    def parse_note(self) -> str | None:
+        notes = list(dict.fromkeys(self.notes))
+        if self.damages:
+            damages = "; ".join(dict.fromkeys(self.damages))
+            notes.insert(0, f"The message is damaged ({damages}); it is shown as well as it could be read.")
+        return " ".join(notes) or None
+
+    def visit(self, part: MimePart, path: str) -> _Body:
+        self.damage(part)
+        content_type = part.get_content_type()
+        if part.get_content_maintype() == "multipart":
+            parts = children(part)
+            if not part.is_multipart() and parts:
+                self.damages.append("a multipart boundary was missing or wrong, so its parts were guessed")
+            if parts:
+                return self.multipart(part.get_content_subtype(), parts, path or "", part)
+            return self.leaf(part, path or "1", as_text=True)
+        if content_type in _BODY_TYPES and not _is_attachment(part):
+            return self.leaf(part, path or "1")
+        self.found.append(_Found(path or "1", part, in_related=False))
+        return _Body()
+
+    def multipart(self, subtype: str, parts: list[MimePart], path: str, container: MimePart) -> _Body:
+        if subtype == "alternative":
+            best = _Body()
+            for index, child in enumerate(parts):
+                child_type = child.get_content_type()
+                if child.get_content_maintype() == "multipart" or child_type in _BODY_TYPES:
+                    body = self.visit(child, child_path(path, index))
+                    best = _Body(text=_last(best.text, body.text), html=_last(best.html, body.html))
+                elif not child_type.startswith("text/") or child_type == "text/calendar":
+                    self.found.append(_Found(child_path(path, index), child, in_related=False))
+                # other text/* alternatives (enriched, AMP, watch-html) are renderings of the same body
+            return best
+        if subtype == "related":
+            root = _related_root(container, parts)
+            body = _Body()
+            for index, child in enumerate(parts):
+                if index == root:
+                    body = self.visit(child, child_path(path, index))
+                else:
+                    self.found.append(_Found(child_path(path, index), child, in_related=True))
+            return body
+        # mixed, and every other multipart (signed, report, digest, unknown ones): inline bodies in order
+        bodies = [self.visit(child, child_path(path, index)) for index, child in enumerate(parts)]
+        return _concatenate([body for body in bodies if not body.empty])
+
+    def leaf(self, part: MimePart, path: str, *, as_text: bool = False) -> _Body:
+        data = _payload(part)
+        self.damage(part)  # decoding records base64 damage on the part
+        decoded = decode_bytes(data, part.get_param("charset") if isinstance(part.get_param("charset"), str) else None)
+        if decoded.problem:
+            self.note(f"Part {path}: {decoded.problem}.")
+        text = decoded.text.replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n")
+        if part.get_content_type() == "text/html" and not as_text:
+            return _Body(html=text)
+        if part.get_param("format", "").lower() == "flowed":
+            text = _unflow(text, delsp=part.get_param("delsp", "").lower() == "yes")
+        return _Body(text=text)
+
+    def attachments(self, body_html: str | None) -> tuple[Attachment, ...]:
+        referenced = {urllib.parse.unquote(cid).lower() for cid in _CID.findall(body_html or "")}
+        result = []
+        for found in self.found:
+            part = found.part
+            content_id = _content_id(part)
+            disposition = part.get_content_disposition()
+            inline = bool(content_id and content_id.lower() in referenced) or (
+                found.in_related and disposition == "inline"
+            )
+            result.append(
+                Attachment(
+                    id=found.path,
+                    filename=_filename(part, found.path),
+                    content_type=part.get_content_type(),
+                    size=_size(part),
+                    content_id=content_id,
+                    inline=inline,
+                )
+            )
+        return tuple(result)
+
+
+def parse_message(
+    raw: bytes,
+    *,
+    id: str,
+    thread_id: str,
+    folder_ids: tuple[str, ...] = (),
+    unread: bool = False,
+    flagged: bool = False,
+    date_fallback: dt.datetime | None = None,
+) -> Message:
+    """The message in ``raw``; never raises, and says in ``parse_note`` what could not be read."""
+    common = {
+        "id": id,
+        "thread_id": thread_id,
+        "folder_ids": tuple(folder_ids),
+        "unread": unread,
+        "flagged": flagged,
+        "size": len(raw),
+        "raw": raw,
+    }
+    try:
+        return _parse(raw, date_fallback, common)
+    except Exception as error:  # the promise: a message that cannot be read is still kept and shown
+        return _unreadable(raw, date_fallback, common, error)
+
+
+def attachment_bytes(raw: bytes, attachment_id: str) -> bytes:
+    """The decoded content of the part ``attachment_id`` (an id from :func:`parse_message`)."""
+    part = part_at(parse_bytes(raw), attachment_id)
+    if part is None:
+        raise ZoomclientError(
+            f"This message has no part {attachment_id!r}.",
+            hint="The message may have changed on the server; sync and open it again.",
+        )
+    return _payload(part)
+
+
+def _parse(raw: bytes, date_fallback: dt.datetime | None, common: dict) -> Message:
+    mime = parse_bytes(raw)
+    reader = _Reader()
+    pairs: list[tuple[str, str]] = []
+    first: dict[str, str] = {}
+    for name, value in mime.raw_items():
+        text = headers.header_text(str(value), reader.notes)
+        pairs.append((name, headers.unstructured(name, text)))
+        first.setdefault(name.lower(), text)
+
+    body = reader.visit(mime, "")
+    body_html = body.html
+    body_text = body.text if body.text is not None else html_to_text(body_html or "")
+
+    date = headers.date(first["date"]) if "date" in first else None
+    if date is None:
+        what = "has no Date header" if "date" not in first else f"has an invalid Date header ({first['date']!r})"
+        date = date_fallback or _received_date(first.get("received"))
+        dated = "it is dated by when it was received" if date else "its date is unknown"
+        reader.note(f"The message {what}; {dated}.")
+        date = date or _EPOCH
+    if not raw.strip():
+        reader.note("The message is empty.")
+
+    sender = headers.addresses(first.get("from", ""))
+    references = headers.message_ids(first.get("references", ""))
+    in_reply_to = headers.message_ids(first.get("in-reply-to", ""))
+    message_id = headers.message_ids(first.get("message-id", ""))
+    return Message(
+        subject=headers.unstructured("subject", first.get("subject", "")),
+        sender=sender[0] if sender else None,
+        to=headers.addresses(first.get("to", "")),
+        cc=headers.addresses(first.get("cc", "")),
+        bcc=headers.addresses(first.get("bcc", "")),
+        reply_to=headers.addresses(first.get("reply-to", "")),
+        date=date,
+        snippet=snippet(body_text),
+        body_text=body_text,
+        body_html=body_html,
+        attachments=reader.attachments(body_html),
+        message_id_header=message_id[0] if message_id else None,
+        in_reply_to=in_reply_to[0] if in_reply_to else None,
+        references=references,
+        headers=tuple(pairs),
+        parse_note=reader.parse_note(),
+        **common,
+    )
+
+
+def _unreadable(raw: bytes, date_fallback: dt.datetime | None, common: dict, error: Exception) -> Message:
+    """The fallback when parsing failed outright: the headers a line split can read, the rest as text."""
+    notes: list[str] = []
+    head, separator, rest = raw.partition(b"\r\n\r\n")
+    if not separator:
+        head, separator, rest = raw.partition(b"\n\n")
+    found: dict[str, str] = {}
+    pairs = []
+    if separator:
+        for line in re.split(rb"\r?\n(?![ \t])", head):
+            name, colon, value = line.partition(b":")
+            if colon and re.fullmatch(rb"[!-9;-~]+", name):
+                raw_value = value.strip().decode("ascii", "surrogateescape")
+                text = _best_effort(lambda raw_value=raw_value: headers.header_text(raw_value, notes), raw_value)
+                decoded_name = name.decode("ascii")
+                pairs.append((decoded_name, text))
+                found.setdefault(decoded_name.lower(), text)
+    else:
+        rest = raw
+    sender = _best_effort(lambda: headers.addresses(found.get("from", "")), ())
+    body_text = decode_bytes(rest, None).text.replace("\x00", "")
+    return Message(
+        subject=_best_effort(lambda: headers.unstructured("subject", found.get("subject", "")), ""),
+        sender=sender[0] if sender else None,
+        date=date_fallback or _EPOCH,
+        body_text=body_text,
+        snippet=snippet(body_text),
+        headers=tuple(pairs),
+        parse_note=f"This message could not be fully read: {type(error).__name__}: {error}. It is shown as raw text.",
+        **common,
+    )
+
+
+def _best_effort(read: Callable[[], _T], default: _T) -> _T:
+    try:
+        return read()
+    except Exception:
+        return default
+
+
+def snippet(text: str) -> str:
+    """About 200 characters of the body, whitespace collapsed, cut at a word."""
+    collapsed = " ".join(text[: _SNIPPET_LENGTH * 8].split())
+    if len(collapsed) <= _SNIPPET_LENGTH:
+        return collapsed
+    cut = collapsed[:_SNIPPET_LENGTH]
+    return cut.rsplit(" ", 1)[0] if " " in cut[_SNIPPET_LENGTH // 2 :] else cut
+
+
+def _last(current: str | None, new: str | None) -> str | None:
+    """In a multipart/alternative the last rendering of a kind is the richest (RFC 2046 5.1.4)."""
+    return new if new is not None else current
+
+
+def _concatenate(bodies: list[_Body]) -> _Body:
+    """Several inline bodies of a multipart/mixed, shown one after the other as mail readers do."""
+    if len(bodies) <= 1:
+        return bodies[0] if bodies else _Body()
+    markup = "\n".join(body.html if body.html is not None else _pre(body.text or "") for body in bodies)
+    if all(body.text is None for body in bodies):
+        return _Body(html=markup)  # no plain text of its own: a plain alternative beside it stays the text
+    text = "\n\n".join(body.text if body.text is not None else html_to_text(body.html or "") for body in bodies)
+    return _Body(text=text, html=None if all(body.html is None for body in bodies) else markup)
+
+
+def _pre(text: str) -> str:
+    return f'<pre style="white-space: pre-wrap">{html.escape(text)}</pre>'
+
+
+def _related_root(container: MimePart, parts: list[MimePart]) -> int:
+    """The part a multipart/related starts with: its ``start`` parameter, else the first (RFC 2387)."""
+    start = container.get_param("start")
+    if isinstance(start, str):
+        wanted = start.strip().strip("<>")
+        for index, part in enumerate(parts):
+            if _content_id(part) == wanted:
+                return index
+    return 0
+
+
+def _is_attachment(part: MimePart) -> bool:
+    return part.get_content_disposition() == "attachment" or _raw_filename(part) is not None
+
+
+def _payload(part: MimePart) -> bytes:
+    """A leaf part's decoded bytes; an attached message as the bytes it was sent as."""
+    if part.is_multipart():
+        payload = part.get_payload()
+        if part.get_content_maintype() == "message" and payload and isinstance(payload[0], MimePart):
+            return _regenerated(payload[0])
+        return _regenerated(part)
+    data = part.get_payload(decode=True)
+    return data if isinstance(data, bytes) else b""
+
+
+def _regenerated(part: MimePart) -> bytes:
+    """The bytes of a parsed part. The parser keeps no offsets, so they are generated again; compat32
+    keeps header text as it came, and a part the bytes generator chokes on goes through the text one."""
+    try:
+        return part.as_bytes(policy=policy.compat32)
+    except (UnicodeError, ValueError, LookupError):
+        return part.as_string(policy=policy.compat32).encode("utf-8", errors="surrogateescape")
+
+
+def _size(part: MimePart) -> int:
+    """The decoded size, without decoding big base64 payloads (the arithmetic is exact for valid ones)."""
+    if not part.is_multipart() and str(part.get("content-transfer-encoding", "")).strip().lower() == "base64":
+        try:
+            encoded = part.get_payload()
+        except (ValueError, LookupError):  # 8-bit bytes in base64 under a charset Python refuses
+            encoded = None
+        if isinstance(encoded, str):
+            stray = sum(encoded.count(char) for char in "\r\n \t=")
+            return (len(encoded) - stray) * 3 // 4
+    return len(_payload(part))
+
+
+def _content_id(part: MimePart) -> str | None:
+    value = part.get("content-id")
+    if value is None:
+        return None
+    content_id = str(value).strip().strip("<>").strip()
+    return content_id or None
+
+
+def _raw_filename(part: MimePart) -> str | None:
+    """The filename parameter (else the type's name), read from the raw header so 8-bit names decode too."""
+    raw = {name.lower(): str(value) for name, value in reversed(list(part.raw_items()))}
+    for header, parameter in (("content-disposition", "filename"), ("content-type", "name")):
+        if header not in raw:
+            continue
+        try:
+            value = headers.parameters(header, headers.header_text(raw[header], [])).get(parameter)
+        except Exception:  # a header the parser cannot read has no usable name
+            continue
+        if isinstance(value, str) and value.strip():
+            return value
+    return None
+
+
+def _filename(part: MimePart, path: str) -> str:
+    """A name safe to save under: decoded (RFC 2047 and 2231), without directories or control characters."""
+    name = _raw_filename(part)
+    if name:
+        name = _UNSAFE_FILENAME.sub("_", name.replace("\\", "/").rsplit("/", 1)[-1]).strip(" .")
+    if name:
+        return name
+    content_type = part.get_content_type()
+    if content_type in ("message/rfc822", "message/global"):
+        payload = part.get_payload() if part.is_multipart() else None
+        subject = ""
+        if isinstance(payload, list) and payload and isinstance(payload[0], MimePart):
+            subject = headers.unstructured("subject", headers.header_text(str(payload[0].get("subject", "")), []))
+        stem = _UNSAFE_FILENAME.sub("_", subject).strip(" .")[:100] or "message"
+        return f"{stem}.eml"
+    if content_type == "application/ms-tnef":
+        return "winmail.dat"
+    if content_type == "text/calendar":
+        return "invite.ics"
+    return f"attachment-{path}{mimetypes.guess_extension(content_type) or '.bin'}"
+
+
+def _received_date(received: str | None) -> dt.datetime | None:
+    """When the last server got the message: the date after the ';' of the topmost Received header."""
+    if not received or ";" not in received:
+        return None
+    return headers.date(received.rpartition(";")[2])
+
+
+def _unflow(text: str, *, delsp: bool) -> str:
+    """Join the soft-broken lines of format=flowed text (RFC 3676), keeping quote depths apart."""
+    lines: list[tuple[int, str]] = []
+    joining = False
+    for line in text.split("\n"):
+        depth = len(line) - len(line.lstrip(">"))
+        content = line[depth:]
+        content = content[1:] if content.startswith(" ") else content  # undo space-stuffing
+        flowed = content.endswith(" ") and content != "-- "
+        if flowed and delsp:
+            content = content[:-1]
+        if joining and lines[-1][0] == depth:
+            lines[-1] = (depth, lines[-1][1] + content)
+        else:
+            lines.append((depth, content))
+        joining = flowed
+    return "\n".join(">" * depth + (" " if depth else "") + content for depth, content in lines)

@@ -1,0 +1,79 @@
+"""The part tree of a MIME message, numbered like IMAP sections ("1", "2.1", ...).
+
+Parsing and :func:`host.mime.parse.attachment_bytes` both walk the tree through :func:`children`,
+so an attachment's id found by one names the same part for the other, also when a multipart had to
+be recovered from a missing or wrong boundary.
+"""
+
+from __future__ import annotations
+
+import re
+from email.message import Message
+from email.parser import BytesParser
+from email.policy import EmailPolicy
+
+_BOUNDARY_LINE = re.compile(rb'^--([^\s"]{1,200})[ \t]*\r?$', re.MULTILINE)
+
+
+class _TolerantPolicy(EmailPolicy):
+    """``policy.default`` whose header objects never raise: the stdlib's header parser still has inputs
+    it fails on (IndexError deep inside a Content-Disposition, say); such a header reads as plain text."""
+
+    def header_fetch_parse(self, name: str, value: str) -> str:
+        try:
+            return super().header_fetch_parse(name, value)
+        except Exception:
+            return re.sub(r"\r?\n", "", value)
+
+
+TOLERANT = _TolerantPolicy()
+
+
+def parse_bytes(raw: bytes) -> Message:
+    """The part tree of ``raw``, parsed as everywhere in this package."""
+    return BytesParser(policy=TOLERANT).parsebytes(raw)
+
+
+def children(part: Message) -> list[Message]:
+    """The sub-parts of a multipart; [] for a leaf or a multipart whose parts cannot be found."""
+    if part.is_multipart():
+        return [child for child in part.get_payload() if isinstance(child, Message)]
+    if part.get_content_maintype() != "multipart":
+        return []
+    return recovered_children(part)
+
+
+def recovered_children(part: Message) -> list[Message]:
+    """Parts of a multipart whose boundary was missing or wrong, found from the first ``--`` line."""
+    payload = part.get_payload(decode=True)  # the raw bytes (or what a wrong transfer encoding hid)
+    if not isinstance(payload, bytes):
+        return []
+    match = _BOUNDARY_LINE.search(payload)
+    if match is None:
+        return []
+    header = b'Content-Type: multipart/mixed; boundary="' + match.group(1) + b'"\r\n\r\n'
+    rebuilt = parse_bytes(header + payload)
+    if not rebuilt.is_multipart():
+        return []
+    return [child for child in rebuilt.get_payload() if isinstance(child, Message)]
+
+
+def child_path(path: str, index: int) -> str:
+    return f"{path}.{index + 1}" if path else str(index + 1)
+
+
+def part_at(message: Message, path: str) -> Message | None:
+    """The part an IMAP-style section number names: "1" is the body of a single-part message."""
+    try:
+        numbers = [int(number) for number in path.split(".")]
+    except ValueError:
+        return None
+    part = message
+    if not children(part):
+        return part if numbers == [1] else None
+    for number in numbers:
+        parts = children(part)
+        if not 1 <= number <= len(parts):
+            return None
+        part = parts[number - 1]
+    return part
