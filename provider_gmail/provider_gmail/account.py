@@ -22,8 +22,10 @@ ACCOUNT_TYPE = AccountType(
     sandbox_service="gmail",
 )
 
+# The full mail scope, as desktop clients have it: gmail.modify stops at the trash and only this one
+# deletes for good; filters and vacation want gmail.settings.basic besides.
 MAIL_SCOPES = (
-    "https://www.googleapis.com/auth/gmail.modify",
+    "https://mail.google.com/",
     "https://www.googleapis.com/auth/gmail.settings.basic",
 )
 CALENDAR_SCOPES = ("https://www.googleapis.com/auth/calendar",)

@@ -8,7 +8,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from host.errors import CursorExpired, NotSupported, ProviderError, RateLimited
+from host.errors import CursorExpired, ProviderError, RateLimited
 from host.mime import attachment_bytes, build_message, parse_message, to_base64url
 from host.model import Address, AutoReply, Draft, Folder, Message, OutgoingAttachment, OutgoingMessage, Rule, Signature
 from host.providers import (
@@ -50,8 +50,6 @@ COST = {
     "settings.read": 1,
     "settings.write": 5,
 }
-#: The full-mail scope: only it allows deleting for good (gmail.modify stops at the trash).
-FULL_MAIL_SCOPE = "https://mail.google.com/"
 HISTORY_PAGE = 500
 
 
@@ -287,8 +285,6 @@ class GmailMail:
         await self._each(ids, "trash")
 
     async def delete(self, ids: Sequence[str]) -> None:
-        if FULL_MAIL_SCOPE not in self.connection.account.granted_scopes:
-            raise NotSupported("Gmail", "deleting for good without the full mail permission (use the trash)")
         for start in range(0, len(ids), 1000):
             chunk = list(ids[start : start + 1000])
             await self._call("POST", "messages/batchDelete", "messages.batchDelete", body={"ids": chunk})

@@ -9,7 +9,7 @@ from email import message_from_bytes, policy
 
 import pytest
 
-from host.errors import NotSupported, ProviderError
+from host.errors import ProviderError
 from host.model import (
     Address,
     AutoReply,
@@ -163,5 +163,5 @@ async def test_trash_and_delete_for_good(mail: GmailMail, emulator: GoogleEmulat
     assert "TRASH" in first.labels and "TRASH" in second.labels
     folders = (await mail.get_message(first.id)).folder_ids
     assert "TRASH" in folders and ARCHIVE not in folders
-    with pytest.raises(NotSupported):  # gmail.modify stops at the trash; Gmail empties it after 30 days
-        await mail.delete([first.id])
+    await mail.delete([first.id])
+    assert first.id not in emulator.mailbox.messages and second.id in emulator.mailbox.messages

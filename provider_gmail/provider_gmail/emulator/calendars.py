@@ -171,6 +171,7 @@ class CalendarStore:
 
     def forget_changes(self, calendar_id: str | None = None) -> None:
         """Forget the change log: every sync token given out so far now gets 410."""
+        self.sequence += 1
         for key in [calendar_id] if calendar_id else list(self.changes):
             self.changes[key].clear()
             self.floor[key] = self.sequence

@@ -164,8 +164,10 @@ class GmailMailbox:
             self.history_floor = int(dropped["id"])
 
     def forget_history(self) -> None:
-        """Drop every history record, as Gmail does after a while: older start ids now get 404."""
+        """Drop every history record, as Gmail does after a while: every history id handed out so
+        far now gets 404, the next one (from the profile, after a full sync) works."""
         self.history.clear()
+        self.history_id += 1
         self.history_floor = self.history_id
 
     def history_since(self, start: int) -> list[dict]:
@@ -285,7 +287,8 @@ class GmailMailbox:
             self._record("labelsRemoved", message, removed)
 
     def trash(self, message: StoredMessage) -> None:
-        self._apply(message, {"TRASH"}, {"SPAM"})
+        # Gmail takes a trashed message out of the inbox; untrash does not put it back.
+        self._apply(message, {"TRASH"}, {"SPAM", "INBOX"})
 
     def untrash(self, message: StoredMessage) -> None:
         self._apply(message, set(), {"TRASH"})
