@@ -1,5 +1,6 @@
-"""The encrypted mail store: one SQLCipher database per account (see :mod:`host.store.store`)."""
+"""The encrypted mail store: one SQLCipher database per account (see README.md beside this file)."""
 
+from host.store.codec import outgoing_from_json, outgoing_to_json
 from host.store.errors import OutboxConflict, StoreError
 from host.store.query import Query, Term, format_query, parse_query
 from host.store.queues import OutboxItem, PendingChange
@@ -15,6 +16,8 @@ __all__ = [
     "Term",
     "format_query",
     "new_key",
+    "outgoing_from_json",
+    "outgoing_to_json",
     "parse_query",
     "wipe_database",
 ]

@@ -29,13 +29,15 @@ class Compiled:
     """``where`` conditions on ``m`` (messages) besides the full-text part ``fts``.
 
     ``fts`` is an FTS5 expression that matching messages must (or, with ``fts_negated``, must not)
-    match; ``folder_id`` is set when the walk should go through that folder's index.
+    match; ``fts_one_word`` says it is a single word, cheap to count. ``folder_id`` is set when the
+    walk should go through that folder's index.
     """
 
     where: tuple[str, ...]
     params: tuple[Any, ...]
     fts: str | None
     fts_negated: bool
+    fts_one_word: bool
     folder_id: str | None
     empty: bool  # a condition no message can meet (an unknown folder): skip the database
 
@@ -49,8 +51,10 @@ def compile_query(
     """
     where: list[str] = []
     params: list[Any] = []
-    positive = [_fts_phrase(t) for t in query.terms if t.field in TEXT_FIELDS and not t.negated and _has_token(t.value)]
-    negative = [_fts_phrase(t) for t in query.terms if t.field in TEXT_FIELDS and t.negated and _has_token(t.value)]
+    texts = [t for t in query.terms if t.field in TEXT_FIELDS and _tokens(t.value)]
+    positive = [_fts_phrase(t) for t in texts if not t.negated]
+    negative = [_fts_phrase(t) for t in texts if t.negated]
+    one_word = len(texts) == 1 and not texts[0].negated and len(_tokens(texts[0].value)) == 1
     fts: str | None = None
     if positive:
         fts = " AND ".join(positive)
@@ -76,14 +80,16 @@ def compile_query(
             ids = list(dict.fromkeys(resolve_folder(term.value)))
             if not ids:
                 if not term.negated:
-                    return Compiled((), (), None, False, None, empty=True)
+                    return Compiled((), (), None, False, False, None, empty=True)
                 continue
             if len(ids) == 1 and not term.negated and walk_folder is None:
                 walk_folder = ids[0]
                 continue
             where.append(folder_condition(len(ids), negated=term.negated))
             params.extend(ids)
-    return Compiled(tuple(where), tuple(params), fts, bool(negative and not positive), walk_folder, empty=False)
+    return Compiled(
+        tuple(where), tuple(params), fts, bool(negative and not positive), one_word, walk_folder, empty=False
+    )
 
 
 def folder_condition(count: int, *, negated: bool = False) -> str:
@@ -93,29 +99,44 @@ def folder_condition(count: int, *, negated: bool = False) -> str:
     return f"NOT {exists}" if negated else exists
 
 
-#: Below this many matches the matches are fetched and sorted: walking the index would read most of it.
+#: Below this many matches they are fetched and sorted: walking the index would read most of it.
+#: (Fetching is a random read each; at 1,000 matches it already costs more than a walk.)
 SORT_BELOW = 100
 
 
-def fts_condition(matches: int, total: int, *, negated: bool) -> tuple[str, bool]:
-    """The condition for the full-text part, and whether to walk an index (else sort the matches).
+def full_text_filter(conn: Any, expression: str, *, negated: bool, one_word: bool) -> tuple[str, tuple[Any, ...], bool]:
+    """The condition on ``m`` for the full-text part, its parameters, and whether to walk an index
+    (else sort what matches). It depends on how many messages match, up to a third of the mailbox:
 
-    ``matches`` is a count of the expression's matches, capped at ``total // 3``.
-    - Few matches: fetch them by rowid and sort them (a walk would go through the whole index).
-    - Some: walk, testing each row against the set of matches built once (the ``+`` keeps SQLite
-      from looking the set up row by row instead).
+    - Few: fetch them by rowid and sort them (a walk would go through the whole index).
+    - More: walk, testing each row against the matches staged in a temporary table in memory (the
+      ``+`` keeps SQLite from looking the set up row by row instead).
     - A third of the mailbox or more: walk, probing FTS5 for each walked row; the page fills after a
-      few hundred rows, where building the set would read the whole posting list (~12 ms for a word
-      in every message of 100,000).
+      few hundred rows, where staging every match would read the whole posting list.
+
+    Matches are staged right away, so a phrase is evaluated once; only a single word, whose count
+    is cheap, is counted first and spared the staging when it is that common.
     """
-    subquery = "SELECT rowid FROM message_fts WHERE message_fts MATCH ?"
+    probe = "EXISTS (SELECT 1 FROM message_fts WHERE message_fts MATCH ? AND rowid = m.num)", (expression,), True
     if negated:
-        return f"+m.num NOT IN ({subquery})", True
-    if matches < SORT_BELOW:
-        return f"m.num IN ({subquery})", False
-    if matches < max(total // 3, SORT_BELOW):
-        return f"+m.num IN ({subquery})", True
-    return "EXISTS (SELECT 1 FROM message_fts WHERE message_fts MATCH ? AND rowid = m.num)", True
+        return "+m.num NOT IN (SELECT rowid FROM message_fts WHERE message_fts MATCH ?)", (expression,), True
+    # max(num) stands in for the number of messages: one index step instead of a count.
+    total = conn.execute("SELECT coalesce(max(num), 0) FROM messages").fetchone()[0]
+    cap = max(total // 3, SORT_BELOW)
+    if one_word:
+        count = "SELECT count(*) FROM (SELECT 1 FROM message_fts WHERE message_fts MATCH ? LIMIT ?)"
+        if conn.execute(count, (expression, cap)).fetchone()[0] >= cap:
+            return probe
+    conn.execute("DELETE FROM temp.search_matches")
+    staged = conn.execute(
+        "INSERT INTO temp.search_matches (num) SELECT rowid FROM message_fts WHERE message_fts MATCH ? LIMIT ?",
+        (expression, cap),
+    ).rowcount
+    if staged < SORT_BELOW:
+        return "m.num IN temp.search_matches", (), False
+    if staged < cap:
+        return "+m.num IN temp.search_matches", (), True
+    return probe
 
 
 def _fts_phrase(term: Term) -> str:
@@ -125,13 +146,14 @@ def _fts_phrase(term: Term) -> str:
     return f"({column} : {phrase})" if column else phrase
 
 
-def _has_token(value: str) -> bool:
-    """Whether FTS5's unicode61 tokenizer finds a token: a letter, a digit or a private-use character.
+def _tokens(value: str) -> list[str]:
+    """The words FTS5's unicode61 tokenizer finds: runs of letters, digits and private-use characters.
 
     A phrase with no token matches nothing, which would empty a whole AND, so such terms (``-``,
     ``...``) are left out rather than sent.
     """
-    return any(unicodedata.category(c)[0] in "LN" or unicodedata.category(c) == "Co" for c in value)
+    words = "".join(c if unicodedata.category(c)[0] in "LN" or unicodedata.category(c) == "Co" else " " for c in value)
+    return words.split()
 
 
 def _start_of_day(day: dt.date, tz: dt.tzinfo | None) -> dt.datetime:

@@ -160,3 +160,12 @@ def test_a_closed_store_refuses_use(db_path: Path, key: bytes) -> None:
         store.get_message("m1")
     with pytest.raises(StoreError, match="closed"):
         store.upsert_messages([make_message(1)])
+
+
+def test_connections_keep_temporary_data_in_memory_and_use_wal(store: MailStore) -> None:
+    """SQLCipher does not encrypt temporary files, so there must be none (temp_store=MEMORY)."""
+    for conn in (store._writer, store._reader):
+        assert conn.execute("PRAGMA temp_store").fetchone()[0] == 2  # MEMORY
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert conn.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
+        assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1

@@ -13,7 +13,7 @@ from store_helpers import FOLDERS, make_message
 
 from host.model.mail import Address, Attachment, Message
 from host.store import MailStore, new_key
-from host.store.search import SORT_BELOW, fts_condition
+from host.store.search import SORT_BELOW, full_text_filter
 
 
 def _local(year: int, month: int, day: int, hour: int = 0) -> dt.datetime:
@@ -198,16 +198,6 @@ def test_any_input_searches_without_error(shared_store: MailStore, text: str) ->
 # -- the three ways of matching give the same answers ------------------------------------------
 
 
-def test_strategy_is_chosen_by_the_number_of_matches() -> None:
-    assert fts_condition(5, 900, negated=False) == (
-        "m.num IN (SELECT rowid FROM message_fts WHERE message_fts MATCH ?)",
-        False,
-    )
-    assert fts_condition(SORT_BELOW, 900, negated=False)[0].startswith("+m.num IN")
-    assert fts_condition(300, 900, negated=False)[0].startswith("EXISTS")
-    assert fts_condition(5, 900, negated=True)[0].startswith("+m.num NOT IN")
-
-
 @pytest.fixture(scope="module", params=[False, True], ids=["as-synced", "optimized"])
 def big(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
@@ -247,6 +237,27 @@ _PREDICATES: dict[str, Callable[[Message], bool]] = {
     "beta in:sent -is:unread": lambda m: "beta" in m.body_text and "SENT" in m.folder_ids and not m.unread,
     "-gamma": lambda m: "gamma" not in m.body_text,
 }
+
+
+@pytest.mark.parametrize(
+    ("expression", "one_word", "condition", "walk"),
+    [
+        ('"alpha"', True, "EXISTS", True),  # in every message: probe per walked row
+        ('"alpha" AND "alpha"', False, "EXISTS", True),  # the same, found by staging up to the cap
+        ('"beta"', True, "+m.num IN temp", True),  # in a fifth: walk against the staged matches
+        ('"alpha beta"', False, "+m.num IN temp", True),
+        ('"gamma"', True, "m.num IN temp", False),  # in 30: fetch and sort
+    ],
+)
+def test_the_way_of_matching_follows_the_number_of_matches(
+    big, expression: str, one_word: bool, condition: str, walk: bool
+) -> None:
+    store, _ = big
+    with store._reading() as conn:
+        chosen = full_text_filter(conn, expression, negated=False, one_word=one_word)
+    assert chosen[0].startswith(condition)
+    assert chosen[2] is walk
+    assert SORT_BELOW > 30
 
 
 @pytest.mark.parametrize("query", list(_PREDICATES))
