@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import uuid
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sync_support import FAST, assert_converged
@@ -147,6 +148,7 @@ async def _local(engine: SyncEngine, kind: str, ids: list[str]) -> None:
             await engine.delete(ids)
 
 
+@pytest.mark.slow
 @settings(
     max_examples=25,
     deadline=None,

@@ -14,7 +14,7 @@ from host.sync.state import CURSOR
 
 @pytest.mark.parametrize("how", ["server-forgot", "injected"])
 async def test_expired_cursor_resyncs_without_loss_or_duplicates(emulator, connect, key, tmp_path, how):
-    served = emulator(messages=260)
+    served = emulator(messages=130)
     state = served.state
     provider = TestMailProviderFactory().open(await connect(served.url))
     with MailStore.open(tmp_path / "mail.db", key) as store:

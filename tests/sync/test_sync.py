@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 
 import attrs
@@ -95,12 +96,12 @@ async def test_changes_during_the_listing_are_caught_up(emulator, connect, key, 
 
 
 async def test_restart_resumes_the_backfill_where_it_stopped(emulator, connect, key, tmp_path):
-    served = emulator(messages=500)
+    served = emulator(messages=330)
     provider = TestMailProviderFactory().open(await connect(served.url))
     path = tmp_path / "mail.db"
     with MailStore.open(path, key) as store:
         engine = SyncEngine(provider, store, FAST)
-        stop_after = 3
+        stop_after = 2
 
         def stop(progress: SyncProgress) -> None:
             if progress.phase is SyncPhase.BACKFILL and progress.done >= stop_after * 100:
@@ -113,7 +114,7 @@ async def test_restart_resumes_the_backfill_where_it_stopped(emulator, connect, 
             pass
         else:
             raise AssertionError("the sync was not interrupted")
-        assert store.count()[0] == 300
+        assert store.count()[0] == 200
 
     served.emulator.log.clear()
     with MailStore.open(path, key) as store:
@@ -123,3 +124,44 @@ async def test_restart_resumes_the_backfill_where_it_stopped(emulator, connect, 
     listings = [r for r in listings if r.path.endswith("/mailbox/messages")]
     assert len(listings) == 2
     assert all("pageToken" in r.query_params for r in listings)  # the first pages were not fetched again
+
+
+async def test_quota_throttling_is_waited_out(emulator, connect, key, tmp_path):
+    served = emulator(messages=150)
+    served.emulator.enforce_quota(6)  # units a second, as deep: a listing page costs 5
+    provider = TestMailProviderFactory().open(await connect(served.url))
+    with MailStore.open(tmp_path / "mail.db", key) as store:
+        await SyncEngine(provider, store, FAST).sync()
+        assert_converged(store, served.state)
+    assert any(f.kind == "quota" for f in served.emulator.faults.injected)
+
+
+async def test_run_pushes_local_changes_and_sends_without_waiting_for_the_poll(emulator, connect, key, tmp_path):
+    import asyncio
+
+    from host.model.mail import Address, OutgoingMessage
+
+    served = emulator(messages=10)
+    state = served.state
+    provider = TestMailProviderFactory().open(await connect(served.url))
+    with MailStore.open(tmp_path / "mail.db", key) as store:
+        settings = attrs.evolve(FAST, poll_interval=3600, undo_delay=dt.timedelta(0))
+        engine = SyncEngine(provider, store, settings)
+        idle = asyncio.Event()
+        engine.subscribe(lambda p: p.phase is SyncPhase.IDLE and idle.set())
+        task = asyncio.create_task(engine.run())
+        try:
+            await asyncio.wait_for(idle.wait(), 30)
+            target = sorted(state.messages)[0]
+            await engine.set_flagged([target])
+            await engine.send(OutgoingMessage(to=(Address("ada@example.com"),), subject="from the loop"))
+            for _ in range(300):
+                if state.messages[target].flagged and not store.pending_changes() and store.outbox()[0].sent_id:
+                    break
+                await asyncio.sleep(0.01)
+            assert state.messages[target].flagged
+            assert [m.subject for m in state.messages.values() if "SENT" in m.folder_ids].count("from the loop") == 1
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
