@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from ui_support import HOSTILE_SUBJECT, INVITE_SUBJECT, SCRIPT_TEXT, screenshot, select_subject
+
 from host.model.mail import FolderKind
 from host.ui.qt import QModelIndex, Qt
-from ui_support import HOSTILE_SUBJECT, INVITE_SUBJECT, SCRIPT_TEXT, screenshot, select_subject
 
 
 def inbox_ids(emulator) -> set[str]:

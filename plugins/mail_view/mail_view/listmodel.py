@@ -207,6 +207,7 @@ def _accessible(row: Row) -> str:
     sender = row.sender.name or row.sender.email if row.sender else "unknown sender"
     state = ", unread" if row.unread else ""
     state += ", starred" if row.flagged else ""
+    state += ", with attachments" if row.has_attachments else ""
     return f"From {sender}, {row.subject}, {_when(row.date)}{state}"
 
 

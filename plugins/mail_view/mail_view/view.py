@@ -12,10 +12,12 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+import attrs
+
 from host.actions import ActionPlace
 from host.errors import ZoomclientError
-from host.mime import forward, reply_to
-from host.model.mail import Folder, FolderKind, Message, MessageSummary, Thread
+from host.mime import forward, parse_message, reply_to
+from host.model.mail import Folder, FolderKind, Message, MessageSummary, OutgoingAttachment, Thread
 from host.sync import SyncPhase, SyncProgress
 from host.ui.qt import (
     QAbstractItemView,
@@ -586,14 +588,38 @@ class MailView(QWidget):
         message, session = self.reader.message, self.context.session
         if message is None or session is None:
             return
-        self._safe(lambda: self.context.compose(reply_to(message, reply_all=reply_all, me=session.account.email)))
+        me = session.account.email
+        self._safe(lambda: self.context.compose(reply_to(_mime_numbered(message), reply_all=reply_all, me=me)))
 
     def forward(self) -> None:
-        message = self.reader.message
-        if message is not None:
-            self._safe(lambda: self.context.compose(forward(message)))
+        message, session = self.reader.message, self.context.session
+        if message is None or session is None:
+            return
+        if message.raw is not None or not message.attachments or session.mail is None:
+            self._safe(lambda: self.context.compose(forward(_mime_numbered(message))))
+            return
+        # No raw message to take the attachments from: fetch them first, then forward.
+        mail = session.mail
+
+        async def fetch() -> tuple[OutgoingAttachment, ...]:
+            parts = [(a, await mail.fetch_attachment(message.id, a.id)) for a in message.attachments]
+            return tuple(
+                OutgoingAttachment(a.filename, a.content_type, data, a.content_id if a.inline else None)
+                for a, data in parts
+            )
+
+        self.context.tasks.run(fetch(), lambda found: self.context.compose(forward(message, attachments=found)))
 
     def run_plugin_action(self, action: Any) -> None:
         message = self.reader.message
         if message is not None:
             self.context.run_action(action, ActionPlace.MESSAGE, parent=self, message=message)
+
+
+def _mime_numbered(message: Message) -> Message:
+    """The message with its parts numbered as :mod:`host.mime` numbers them (reply and forward take
+    parts from the raw message by that number); a provider may have numbered them its own way."""
+    if message.raw is None:
+        return message
+    parsed = parse_message(message.raw, id=message.id, thread_id=message.thread_id, folder_ids=message.folder_ids)
+    return attrs.evolve(message, attachments=parsed.attachments)

@@ -1,0 +1,168 @@
+"""The shell: Qt stays out of the core, the task runner, the message bar, settings, sign-out, layout memory."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from testprovider import names
+
+from host.errors import ZoomclientError
+from host.model.mail import AutoReplyMode
+from host.ui.qt import QMessageBox, QSettings
+
+
+def test_the_core_never_loads_qt() -> None:
+    core = [
+        "host.app",
+        "host.accounts",
+        "host.store",
+        "host.sync",
+        "host.mime",
+        "host.html",
+        "host.calendar",
+        "host.cli.main",
+        "host.default_plugins",
+        "host.default_plugins.demo_command",
+        "mail_view.plugin",
+    ]
+    code = f"import sys; import {', '.join(core)}; print(sorted(m for m in sys.modules if m.startswith('PyQt')))"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
+
+
+def test_every_qt_import_of_the_shell_and_the_mail_view_goes_through_host_ui_qt() -> None:
+    root = Path(__file__).parents[2]
+    sources = [*root.joinpath("host/ui").glob("*.py"), *root.joinpath("plugins/mail_view/mail_view").glob("*.py")]
+    offenders = [
+        str(path.relative_to(root))
+        for path in sources
+        if path.name != "qt.py" and ("from PyQt6" in path.read_text() or "import PyQt6" in path.read_text())
+    ]
+    assert sources and offenders == []
+
+
+def test_the_mail_view_uses_only_the_shells_public_api() -> None:
+    root = Path(__file__).parents[2] / "plugins/mail_view/mail_view"
+    allowed = {"host.ui.qt", "host.ui.context", "host.ui.composer"}
+    used = set()
+    for path in root.glob("*.py"):
+        for line in path.read_text().splitlines():
+            words = line.split()
+            if len(words) > 1 and words[0] in ("from", "import") and words[1].startswith("host.ui"):
+                used.add(words[1])
+    assert used <= allowed and "host.ui.qt" in used
+
+
+def test_a_failing_task_shows_what_happened_and_what_to_do(qtbot, window) -> None:
+    async def fail() -> None:
+        raise ZoomclientError("The server refused the change.", hint="Try again in a minute.")
+
+    window.tasks.run(fail())
+
+    bar = window.message_bar
+    qtbot.waitUntil(lambda: bar.isVisible())
+    assert bar.is_error
+    assert bar.message() == "The server refused the change.\nTry again in a minute."
+
+
+def test_task_results_come_back_on_the_gui_thread(qtbot, window) -> None:
+    import threading
+
+    seen = []
+
+    async def where() -> str:
+        return threading.current_thread().name
+
+    window.tasks.run(where(), lambda name: seen.append((name, threading.current_thread() is threading.main_thread())))
+
+    qtbot.waitUntil(lambda: bool(seen))
+    assert seen == [("zoomclient-core", True)]
+
+
+def test_the_settings_dialog_hosts_the_mail_views_pages(qtbot, window, emulator) -> None:
+    from host.ui.settings import SettingsDialog
+
+    dialog = SettingsDialog(window.context, window)
+    qtbot.addWidget(dialog)
+    assert [v.id for v in dialog.views] == ["mail.rules", "mail.auto-reply", "mail.signatures"]
+
+    rules = dialog.page("mail.rules")
+    rules.name.setText("Receipts")
+    rules.from_contains.setText("shop@example.com")
+    rules.action.setCurrentIndex(rules.action.findText("Mark as read"))
+    rules.add_button.click()
+    qtbot.waitUntil(lambda: any(r.name == "Receipts" for r in emulator.state.rules.values()), timeout=10000)
+    qtbot.waitUntil(lambda: rules.list.count() == len(emulator.state.rules))
+    rule = next(r for r in emulator.state.rules.values() if r.name == "Receipts")
+    assert rule.conditions.from_contains == ("shop@example.com",) and rule.actions.mark_read
+
+    auto = dialog.page("mail.auto-reply")
+    auto.mode.setCurrentIndex(auto.mode.findData(AutoReplyMode.ALWAYS))
+    auto.subject.setText("Away")
+    auto.message.setPlainText("Back on Monday.")
+    auto.save_button.click()
+    qtbot.waitUntil(lambda: emulator.state.auto_reply.mode is AutoReplyMode.ALWAYS, timeout=10000)
+    assert emulator.state.auto_reply.subject == "Away"
+
+    signatures = dialog.page("mail.signatures")
+    qtbot.waitUntil(lambda: "Work" in signatures.note.text())  # the provider's own, listed
+    signatures.name.setText("Short")
+    signatures.text.setPlainText("— A.")
+    signatures.save_button.click()
+    assert [s.name for s in window.session.store.signatures()] == ["Short"]
+    dialog.close()
+
+
+def test_sign_out_says_what_is_wiped_and_leaves_nothing(qtbot, window, host, monkeypatch) -> None:
+    asked = []
+
+    def answer(parent, title, text, *args):
+        asked.append(text)
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", answer)
+    account = window.session.account
+
+    window.ask_sign_out()
+
+    assert account.email in asked[0]
+    assert "mail database" in asked[0] and "token" in asked[0] and "stays on the server" in asked[0]
+    qtbot.waitUntil(lambda: window.session is None and window.accounts.current() is None, timeout=10000)
+    assert window.pages.currentWidget() is window.sign_in_page
+    assert [f for f in host.data_dir.rglob("*") if f.is_file()] == []
+    assert window.main_views["mail"].model.rowCount() == 0
+    assert f"Signed out of {account.email}" in window.message_bar.message()
+    assert [b.text() for b in window.sign_in_page.buttons] == ["Sign in with TestMail (sandbox)"]
+
+
+def test_the_window_remembers_its_layout_and_nothing_else(qtbot, window, tmp_path) -> None:
+    window.resize(900, 640)
+    mail = window.main_views["mail"]
+    mail.splitter.setSizes([150, 400, 350])
+    mail._save_layout()
+
+    window.close()
+
+    settings = QSettings(str(tmp_path / "layout.ini"), QSettings.Format.IniFormat)
+    assert sorted(settings.allKeys()) == ["views/mail/splitter", "window/geometry", "window/state"]
+    text = (tmp_path / "layout.ini").read_bytes()
+    assert b"@example" not in text and b"invoice" not in text.lower()
+
+
+@pytest.mark.parametrize("wanted", [None, names.ACCOUNT_TYPE])
+def test_the_demo_picks_an_account_type_with_an_emulator_and_mail(host, wanted) -> None:
+    from host.ui.demo import demo_account_type
+
+    assert demo_account_type(host, wanted) == names.ACCOUNT_TYPE
+
+
+def test_the_demo_refuses_an_account_type_it_cannot_emulate(host) -> None:
+    from host.errors import UsageError
+    from host.ui.demo import demo_account_type
+
+    with pytest.raises(UsageError, match="emulator") as raised:
+        demo_account_type(host, "nonesuch")
+    assert names.ACCOUNT_TYPE in raised.value.hint
