@@ -193,9 +193,9 @@ class Composer(QWidget):
         layout.addWidget(self.attachment_list)
 
         QShortcut(QKeySequence("Ctrl+Return"), self, self.send)
+        self._dirty = False
         self._fill(self._original)
         self._load_signatures()
-        self._dirty = False
         self._autosave = QTimer(self, singleShot=True, interval=AUTOSAVE_MS)
         self._autosave.timeout.connect(self.save_draft)
         for field in (self.to, self.cc, self.bcc, self.subject):
