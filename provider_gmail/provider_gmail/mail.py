@@ -148,10 +148,10 @@ class GmailMail:
             full = f"{parent['name']}/{name}"
         body = {"name": full, "labelListVisibility": "labelShow", "messageListVisibility": "show"}
         created = await self._call("POST", "labels", "labels.write", body=body)
-        return self._folder(created, await self._labels())
+        return await self._folder(created["id"])
 
-    def _folder(self, label: dict, all_labels: dict[str, dict]) -> Folder:
-        return next(f for f in gmail_labels.to_folders([*all_labels.values()]) if f.id == label["id"])
+    async def _folder(self, label_id: str) -> Folder:
+        return next(f for f in gmail_labels.to_folders([*(await self._labels()).values()]) if f.id == label_id)
 
     async def rename_folder(self, folder_id: str, name: str) -> Folder:
         """Rename a label and keep its children under it (Gmail renames only the one label)."""
@@ -167,7 +167,7 @@ class GmailMail:
             if child.get("type") == "user" and child["name"].startswith(old_prefix):
                 renamed = new_name + "/" + child["name"][len(old_prefix) :]
                 await self._call("PATCH", f"labels/{child['id']}", "labels.write", body={"name": renamed})
-        return self._folder({"id": folder_id}, await self._labels())
+        return await self._folder(folder_id)
 
     async def delete_folder(self, folder_id: str) -> None:
         await self._call("DELETE", f"labels/{folder_id}", "labels.write")

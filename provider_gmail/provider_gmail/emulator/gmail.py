@@ -496,7 +496,7 @@ class GmailApi:
                 "GET",
                 BASE + "/drafts",
                 self.drafts_list,
-                ("includeSpamTrash", "maxResults", "pageToken", "q"),
+                ("maxResults", "pageToken"),
                 DRAFT_READ,
             ),
             e("users.drafts.create", "POST", BASE + "/drafts", self.drafts_create, (), DRAFT_WRITE),
