@@ -201,3 +201,53 @@ async def test_free_busy_in_calls_of_at_most_fifty(
         },
     )
     assert too_many.status_code == 400
+
+
+async def test_one_occurrence_is_changed_and_another_cancelled(calendar: GoogleCalendar) -> None:
+    start = (NOW + dt.timedelta(days=1)).replace(hour=8, minute=0, second=0)
+    series = await calendar.create_event(
+        Event(
+            id="",
+            calendar_id=ME,
+            title="Standup",
+            start=start,
+            end=start + dt.timedelta(minutes=15),
+            time_zone="Europe/Berlin",
+            recurrence=("RRULE:FREQ=DAILY;COUNT=5",),
+        )
+    )
+    window = await calendar.list_events(ME, NOW, NOW + dt.timedelta(days=10))
+    occurrences = [e for e in window.events if e.series_id == series.id]
+    assert len(occurrences) == 5
+    await calendar.update_event(attrs.evolve(occurrences[1], title="Standup (verlegt)"))
+    await calendar.delete_event(ME, occurrences[3].id)
+    changes = await calendar.event_changes(ME, window.cursor)
+    assert [e.title for e in changes.upserted] == ["Standup (verlegt)"]
+    assert changes.deleted == (occurrences[3].id,)
+    after = [
+        e for e in (await calendar.list_events(ME, NOW, NOW + dt.timedelta(days=10))).events if e.series_id == series.id
+    ]
+    assert [e.id for e in after] == [o.id for i, o in enumerate(occurrences) if i != 3]
+    assert after[1].title == "Standup (verlegt)" and after[0].title == "Standup"
+
+
+async def test_a_shortened_series_reports_its_lost_occurrences(calendar: GoogleCalendar) -> None:
+    start = (NOW + dt.timedelta(days=1)).replace(hour=15, minute=0, second=0)
+    series = await calendar.create_event(
+        Event(
+            id="",
+            calendar_id=ME,
+            title="Sprint",
+            start=start,
+            end=start + dt.timedelta(hours=1),
+            time_zone="America/New_York",
+            recurrence=("RRULE:FREQ=WEEKLY;COUNT=4",),
+        )
+    )
+    window = await calendar.list_events(ME, NOW, NOW + dt.timedelta(days=40))
+    before = [e.id for e in window.events if e.series_id == series.id]
+    assert len(before) == 4
+    await calendar.update_event(attrs.evolve(series, recurrence=("RRULE:FREQ=WEEKLY;COUNT=2",)))
+    changes = await calendar.event_changes(ME, window.cursor)
+    assert [e.id for e in changes.upserted] == before[:2]
+    assert set(changes.deleted) == set(before[2:])

@@ -69,10 +69,10 @@ class GoogleEmulator:
         seed_calendars(self.calendars, generate_calendars(options.events, seed=options.seed, owner=OWNER), owners)
 
         self.api = Api(self.oauth, self.lock)
-        self.gmail = GmailApi(self.mailboxes)
-        self.gmail.expire_cursor = lambda call: self.faults.should_expire_cursor("/gmail/v1/users/me/history")
-        self.calendar = CalendarApi(self.calendars, owners)
-        self.calendar.expire_cursor = lambda call: self.faults.should_expire_cursor("/calendar/v3/events")
+        self.gmail = GmailApi(self.mailboxes, lambda: self.faults.should_expire_cursor("/gmail/v1/users/me/history"))
+        self.calendar = CalendarApi(
+            self.calendars, owners, lambda: self.faults.should_expire_cursor("/calendar/v3/events")
+        )
         self.api.add(self.gmail.endpoints())
         self.api.add(self.calendar.endpoints())
         batch = serve_batch(self.api, self.faults)

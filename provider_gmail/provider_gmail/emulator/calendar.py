@@ -103,12 +103,11 @@ def _unpage(text: str | None) -> dict:
 class CalendarApi:
     """The Calendar endpoints over the emulator's :class:`CalendarStore`."""
 
-    def __init__(self, store: CalendarStore, owners: dict[str, str]) -> None:
+    def __init__(self, store: CalendarStore, owners: dict[str, str], expire_cursor: Callable[[], bool]) -> None:
         self.store = store
         self.owners = owners  # calendar id -> its owner's address
-
-    #: Set by the emulator: asks the fault injector whether this sync token should count as forgotten.
-    expire_cursor: Callable[[Call], bool] = staticmethod(lambda call: False)
+        # Asks the fault injector whether a sync token should be answered as forgotten.
+        self.expire_cursor = expire_cursor
 
     # -- rendering -----------------------------------------------------------------------------------
 
@@ -173,7 +172,7 @@ class CalendarApi:
             if call.arg("showDeleted") == "false":
                 raise bad_request("showDeleted=false cannot be used with a sync token.", location="showDeleted")
             token = self.store.read_token(calendar_id, sync_text)
-            if self.expire_cursor(call):
+            if self.expire_cursor():
                 raise full_sync_required()
             start = dt.datetime.fromisoformat(token["w"][0]) if token["w"][0] else None
             end = dt.datetime.fromisoformat(token["w"][1]) if token["w"][1] else None

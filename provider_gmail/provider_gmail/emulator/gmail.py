@@ -90,8 +90,10 @@ def _raw_of(body: dict) -> bytes:
 class GmailApi:
     """The Gmail endpoints over the mailboxes of the emulator's users."""
 
-    def __init__(self, mailboxes: dict[str, GmailMailbox]) -> None:
+    def __init__(self, mailboxes: dict[str, GmailMailbox], expire_cursor: Callable[[], bool]) -> None:
         self.mailboxes = mailboxes
+        # Asks the fault injector whether a history id should be answered as forgotten.
+        self.expire_cursor = expire_cursor
 
     def mailbox(self, call: Call) -> GmailMailbox:
         user_id = call.path["userId"]
@@ -294,7 +296,7 @@ class GmailApi:
         start_text = call.arg("startHistoryId")
         if not start_text or not start_text.isdigit():
             raise bad_request("Missing or invalid startHistoryId", location="startHistoryId")
-        if self.expire_cursor(call):
+        if self.expire_cursor():
             raise not_found()
         limit = call.int_arg("maxResults", 100, minimum=1, maximum=MAX_PAGE)
         offset = _offset(call.arg("pageToken"))
@@ -322,9 +324,6 @@ class GmailApi:
         if offset + limit < len(selected):
             result["nextPageToken"] = _offset_token(offset + limit)
         return result
-
-    #: Set by the emulator: asks the fault injector whether this cursor should be treated as forgotten.
-    expire_cursor: Callable[[Call], bool] = staticmethod(lambda call: False)
 
     def drafts_list(self, call: Call) -> dict:
         mailbox = self.mailbox(call)
