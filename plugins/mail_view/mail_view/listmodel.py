@@ -11,17 +11,20 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from host.model.mail import MessageSummary, Thread
-from host.ui.qt import QAbstractTableModel, QApplication, QFont, QModelIndex, QObject, QPalette, QStyle, Qt
+from host.ui.qt import QAbstractTableModel, QApplication, QFont, QModelIndex, QObject, QPalette, QStyle, Qt, pyqtSignal
 
 Row = MessageSummary | Thread
 Before = tuple[dt.datetime, str] | None
 Pager = Callable[[Before, int], Sequence[Row]]
 
 PAGE_SIZE = 100
+#: Sorting other than newest first reads the whole list; above this many rows it is refused.
+SORT_LIMIT = 20_000
 
 
 class Column(enum.IntEnum):
@@ -44,6 +47,8 @@ def _key(row: Row) -> tuple[dt.datetime, str]:
 
 
 class MessageListModel(QAbstractTableModel):
+    sort_refused = pyqtSignal(str)
+
     """Rows are :class:`MessageSummary` (messages) or :class:`Thread` (conversations), newest first.
 
     ``set_source(pager)`` points the model at a folder, a search or a folder's threads; a pager is
@@ -59,6 +64,7 @@ class MessageListModel(QAbstractTableModel):
         self._bold = QFont()
         self._bold.setBold(True)
         self._ids: dict[str, int] = {}
+        self._sort: tuple[Column, Qt.SortOrder] | None = None  # None: the store's newest first
         self._attachment_icon = QApplication.style().standardIcon(QStyle.StandardPixmap.SP_FileIcon)
 
     # -- sources -------------------------------------------------------------------------------
@@ -67,6 +73,7 @@ class MessageListModel(QAbstractTableModel):
         """Show what ``pager`` lists, from its first page; None empties the list."""
         self.beginResetModel()
         self._pager = pager
+        self._sort = None
         self.rows = []
         self._ids = {}
         self._exhausted = pager is None
@@ -79,16 +86,19 @@ class MessageListModel(QAbstractTableModel):
         if self._pager is None:
             return
         wanted = max(len(self.rows), self.page_size)
-        rows = list(self._pager(None, wanted))
+        rows = self._sorted(list(self._pager(None, wanted)))
         if [_key(r) for r in rows] == [_key(r) for r in self.rows]:
             self.rows = rows
             if rows:
                 self.dataChanged.emit(self.index(0, 0), self.index(len(rows) - 1, len(Column) - 1))
             return
+        self._exhausted = len(rows) < wanted
+        self._replace_rows(rows)
+
+    def _replace_rows(self, rows: list[Row]) -> None:
         self.layoutAboutToBeChanged.emit()
         old_rows, self.rows = self.rows, rows
         self._ids = {self._row_id(r): i for i, r in enumerate(rows)}
-        self._exhausted = len(rows) < wanted
         # Persistent indexes (the selection, the current row) follow their message to its new row.
         moved_from, moved_to = [], []
         for index in self.persistentIndexList():
@@ -98,6 +108,36 @@ class MessageListModel(QAbstractTableModel):
                 moved_to.append(self.index(new_row, index.column()) if new_row is not None else QModelIndex())
         self.changePersistentIndexList(moved_from, moved_to)
         self.layoutChanged.emit()
+
+    # -- sorting -------------------------------------------------------------------------------
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Newest first is the store's own order and pages lazily. Any other order needs every row, so
+        it is offered up to :data:`SORT_LIMIT` rows (read page by page) and refused above that."""
+        wanted = None if (column, order) == (Column.DATE, Qt.SortOrder.DescendingOrder) else (Column(column), order)
+        if wanted == self._sort:
+            return
+        if wanted is not None and column == Column.FLAGS:
+            return
+        if wanted is not None:
+            while not self._exhausted and len(self.rows) <= SORT_LIMIT:
+                self.fetchMore(QModelIndex())
+            if not self._exhausted:
+                self.sort_refused.emit(
+                    f"This list has more than {SORT_LIMIT:,} messages, too many to sort here; it stays newest first."
+                )
+                return
+        self._sort = wanted
+        if wanted is None:
+            self._replace_rows(sorted(self.rows, key=_key, reverse=True))
+        else:
+            self._replace_rows(self._sorted(self.rows))
+
+    def _sorted(self, rows: list[Row]) -> list[Row]:
+        if self._sort is None:
+            return rows
+        column, order = self._sort
+        return sorted(rows, key=_SORT_KEYS[column], reverse=order == Qt.SortOrder.DescendingOrder)
 
     # -- Qt's model protocol -------------------------------------------------------------------
 
@@ -164,6 +204,21 @@ class MessageListModel(QAbstractTableModel):
 
     def row_at(self, row: int) -> Row | None:
         return self.rows[row] if 0 <= row < len(self.rows) else None
+
+
+_REPLY_PREFIX = re.compile(r"^\s*((re|fwd?|aw|wg|sv|vs)\s*:\s*)+", re.IGNORECASE)
+
+
+def _sender_key(row: Row) -> str:
+    first = (row.participants[0] if row.participants else None) if isinstance(row, Thread) else row.sender
+    return (first.name or first.email).casefold() if first else ""
+
+
+def _subject_key(row: Row) -> str:
+    return _REPLY_PREFIX.sub("", row.subject or "").casefold()
+
+
+_SORT_KEYS = {Column.FROM: _sender_key, Column.SUBJECT: _subject_key, Column.DATE: _key}
 
 
 def _has_attachments(row: Row) -> bool:

@@ -78,6 +78,9 @@ class MessageTable(QTableView):
         columns.setHighlightSections(False)
         columns.setSectionResizeMode(Column.FLAGS, QHeaderView.ResizeMode.Fixed)
         columns.setSectionResizeMode(Column.SUBJECT, QHeaderView.ResizeMode.Stretch)
+        # Newest first is the store's order; the header shows it and offers the others (see the model).
+        columns.setSortIndicator(Column.DATE, Qt.SortOrder.DescendingOrder)
+        self.setSortingEnabled(True)
         self.setColumnWidth(Column.FLAGS, 52)
         self.setColumnWidth(Column.FROM, 140)
         self.setColumnWidth(Column.DATE, 92)
@@ -122,6 +125,7 @@ class MailView(QWidget):
         self.table = MessageTable(self.model)
         self.table.selectionModel().currentRowChanged.connect(lambda current, _: self._row_chosen(current))
         self.table.customContextMenuRequested.connect(self._context_menu)
+        self.model.sort_refused.connect(self._sort_refused)
         self.count_label = QLabel()
         self.count_label.setAccessibleName("Message count")
         middle = QWidget()
@@ -376,11 +380,23 @@ class MailView(QWidget):
             pager = lambda before, limit: store.list_threads(folder_id, limit=limit, before=before)  # noqa: E731
         else:
             pager = lambda before, limit: store.list_messages(folder_id, limit=limit, before=before)  # noqa: E731
+        self._newest_first()
         self._safe(lambda: self.model.set_source(self._guarded(pager)))
         self.reader.show_message(None)
         self.conversation.hide()
         self._update_count()
         self._update_actions()
+
+    def _newest_first(self) -> None:
+        header = self.table.horizontalHeader()
+        header.blockSignals(True)  # the model is told by set_source; no sort call on the way
+        header.setSortIndicator(Column.DATE, Qt.SortOrder.DescendingOrder)
+        header.blockSignals(False)
+        header.viewport().update()
+
+    def _sort_refused(self, text: str) -> None:
+        self.context.show_info(text)
+        self._newest_first()
 
     def _guarded(self, pager: Callable[[Any, int], Sequence[Row]]) -> Callable[[Any, int], Sequence[Row]]:
         """A page that fails (a search the store refuses, say) is an empty page and a message, never a crash:

@@ -109,3 +109,34 @@ def test_an_unreadable_invitation_says_so() -> None:
     with pytest.raises(ZoomclientError, match="cannot be read") as raised:
         _invitation(b"not a calendar")
     assert "organiser" in raised.value.hint
+
+
+def test_sorting_by_sender_or_subject_reads_the_whole_list_then_newest_first_again(qtbot) -> None:
+    names = ["Zoe", "ana", "Bo", "Re: carl"]
+    rows = [summary(i, sender=Address(f"{n.lower()}@example.com", n), subject=f"Re: {n}") for i, n in enumerate(names)]
+    model = MessageListModel(page_size=2)
+    model.set_source(lambda before, limit: [r for r in rows if before is None or (r.date, r.id) < before][:limit])
+    assert model.rowCount() == 2
+
+    model.sort(Column.FROM, Qt.SortOrder.AscendingOrder)
+    assert [r.sender.name for r in model.rows] == ["ana", "Bo", "Re: carl", "Zoe"]
+    model.sort(Column.SUBJECT, Qt.SortOrder.DescendingOrder)  # "Re:" prefixes do not count
+    assert [r.subject for r in model.rows] == ["Re: Zoe", "Re: Re: carl", "Re: Bo", "Re: ana"]
+    model.sort(Column.DATE, Qt.SortOrder.DescendingOrder)
+    assert [r.id for r in model.rows] == ["m0", "m1", "m2", "m3"]
+
+
+def test_a_list_too_long_to_sort_stays_newest_first_and_says_why(qtbot, monkeypatch) -> None:
+    import mail_view.listmodel as listmodel
+
+    monkeypatch.setattr(listmodel, "SORT_LIMIT", 5)
+    rows = [summary(i) for i in range(20)]
+    model = MessageListModel(page_size=2)
+    model.set_source(lambda before, limit: [r for r in rows if before is None or (r.date, r.id) < before][:limit])
+    said = []
+    model.sort_refused.connect(said.append)
+
+    model.sort(Column.FROM, Qt.SortOrder.AscendingOrder)
+
+    assert said and "too many to sort" in said[0]
+    assert [r.id for r in model.rows] == [f"m{i}" for i in range(len(model.rows))]
