@@ -22,7 +22,6 @@ from host.mime import attachment_bytes
 from host.model.mail import Address
 from provider_m365.emulator import odata
 from provider_m365.emulator.mailbox import (
-    GraphAccessDenied,
     MailboxState,
     StoredAttachment,
     StoredMessage,
@@ -175,14 +174,11 @@ class MailApi:
             state = self.mailbox(request, READ)
             return odata.entity(request, self.folder_json(state, folder_id), "users('me')/mailFolders/$entity")
         state = self.mailbox(request, WRITE)
-        try:
-            if request.method == "DELETE":
-                state.delete_folder(folder_id)
-                return odata.no_content()
-            body = await odata.json_body(request)
-            folder = state.rename_folder(folder_id, str(body.get("displayName") or ""))
-        except GraphAccessDenied as error:
-            raise GraphError(403, "ErrorAccessDenied", str(error)) from None
+        if request.method == "DELETE":
+            state.delete_folder(folder_id)
+            return odata.no_content()
+        body = await odata.json_body(request)
+        folder = state.rename_folder(folder_id, str(body.get("displayName") or ""))
         return odata.entity(request, self.folder_json(state, folder.id), "users('me')/mailFolders/$entity")
 
     async def child_folders(self, request: Request) -> Response:
@@ -296,7 +292,7 @@ class MailApi:
             return odata.no_content()
         state.update(message, await odata.json_body(request))
         return odata.entity(
-            request, self.message_json(state, message, request, body=False), "users('me')/messages/$entity"
+            request, self.message_json(state, message, request, body=True), "users('me')/messages/$entity"
         )
 
     async def value(self, request: Request) -> Response:
@@ -392,7 +388,9 @@ class MailApi:
         draft_data = compose(
             overrides, compose({"subject": subject, "body": {"contentType": "text", "content": quoted}})
         )
-        if "toRecipients" not in overrides:
+        if "toRecipients" in body:  # createForward's own parameter
+            draft_data = compose({"toRecipients": body["toRecipients"]}, draft_data)
+        elif "toRecipients" not in overrides:
             draft_data = attrs.evolve(draft_data, to=to)
         draft_data = attrs.evolve(
             draft_data,
@@ -469,11 +467,7 @@ class MailApi:
         message = state.message(request.path_params["message_id"])
         attachment_id = request.path_params["attachment_id"]
         if request.method == "DELETE":
-            before = len(message.extra_attachments)
-            message.extra_attachments = [a for a in message.extra_attachments if a.id != attachment_id]
-            if len(message.extra_attachments) == before:
-                raise not_found("The attachment was not found.")
-            state.touch(message)
+            state.remove_attachment(message, attachment_id, _part_id(attachment_id))
             return odata.no_content()
         found = next((a for a in self._attachments(state, message) if a["id"] == attachment_id), None)
         if found is None:
@@ -657,7 +651,7 @@ def _matches(state: MailboxState, message: StoredMessage, query: str) -> bool:
         elif field == "subject":
             haystack = subject.lower()
         else:
-            body = state.parsed(message).body_text.lower() if field in ("", "body") else ""
+            body = state.search_text(message) if field in ("", "body") else ""
             haystack = body if field == "body" else f"{subject} {sender_text} {recipients_text} {body}".lower()
         if term not in haystack:
             return False

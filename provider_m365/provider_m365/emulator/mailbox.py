@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import email
 import hashlib
 import itertools
 import threading
@@ -25,7 +26,7 @@ import attrs
 from host.mime import build_message, parse_message
 from host.model.mail import Address, Message, OutgoingAttachment, OutgoingMessage
 from host.sandbox.datagen import Mailbox
-from provider_m365.emulator.odata import bad_request, not_found
+from provider_m365.emulator.odata import GraphError, bad_request, not_found
 
 WELL_KNOWN = {
     "inbox": "Inbox",
@@ -91,6 +92,7 @@ class StoredMessage:
     composed: OutgoingMessage | None = None  # a message created from JSON: rendered to MIME on demand
     extra_attachments: list[StoredAttachment] = attrs.Factory(list)
     parsed: Message | None = None  # cache of the parsed MIME
+    search_text: str | None = None
 
 
 @attrs.frozen
@@ -319,6 +321,20 @@ class MailboxState:
             )
         return message.parsed
 
+    def search_text(self, message: StoredMessage) -> str:
+        """The plain-text parts in lower case, for ``$search`` (the stdlib's quick compat32 parse: the
+        host's careful parser is too slow to run over a whole mailbox per query)."""
+        if message.search_text is None:
+            parts = email.message_from_bytes(self.raw(message)).walk()
+            texts = []
+            for part in parts:
+                if part.get_content_type() == "text/plain":
+                    payload = part.get_payload(decode=True)
+                    if isinstance(payload, bytes):
+                        texts.append(payload.decode(part.get_content_charset() or "utf-8", "replace"))
+            message.search_text = " ".join(texts).lower()
+        return message.search_text
+
     def touch(self, message: StoredMessage) -> None:
         message.seq = self.next_seq()
         message.modified = dt.datetime.now(dt.UTC).replace(microsecond=0)
@@ -338,6 +354,25 @@ class MailboxState:
                 message.importance = str(changes["importance"])
             if message.is_draft and message.composed is not None:
                 message.composed = compose(changes, message.composed)
+                message.parsed = None
+            self.touch(message)
+
+    def remove_attachment(self, message: StoredMessage, attachment_id: str, part_id: str | None) -> None:
+        """Take an attachment off a draft: one Graph added, or a file part of a draft made from JSON."""
+        with self.lock:
+            if not message.is_draft:
+                raise GraphAccessDenied("Attachments can only be removed from drafts.")
+            extra = [a for a in message.extra_attachments if a.id != attachment_id]
+            if len(extra) < len(message.extra_attachments):
+                message.extra_attachments = extra
+            else:
+                part = next((a for a in self.parsed(message).attachments if a.id == part_id), None)
+                if part is None or message.composed is None:
+                    raise not_found("The attachment was not found.")
+                files = list(message.composed.attachments)
+                files.remove(next(f for f in files if f.filename == part.filename))
+                message.composed = attrs.evolve(message.composed, attachments=tuple(files))
+            message.parsed = None
             self.touch(message)
 
     def move(self, message: StoredMessage, folder_id: str) -> StoredMessage:
@@ -421,8 +456,11 @@ class MailboxState:
         return [m for m in self.newest_first() if m.folder_id == folder_id]
 
 
-class GraphAccessDenied(Exception):
+class GraphAccessDenied(GraphError):
     """Refused: Graph's 403 ErrorAccessDenied."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(403, "ErrorAccessDenied", message)
 
 
 def _bracket(value: str) -> str:
