@@ -159,3 +159,8 @@ class SyncEngine:
     async def cancel_send(self, item_id: int) -> bool:
         """Undo send: True when the message was taken back before it started sending."""
         return await self._outbox.cancel(item_id)
+
+    async def retry_send(self, item_id: int) -> None:
+        """Queue a message the server refused (state ``failed``) again, to go out now."""
+        await self._outbox.requeue(item_id, self._ctx.clock())
+        self.wake()

@@ -37,6 +37,9 @@ class OutboxSender:
         """Undo send: True when the item was dropped before it started sending."""
         return await self.ctx.db(lambda s: s.cancel_outgoing(item_id))
 
+    async def requeue(self, item_id: int, send_at: dt.datetime) -> None:
+        await self.ctx.db(lambda s: s.requeue_outgoing(item_id, send_at=send_at))
+
     async def next_due(self) -> dt.datetime | None:
         items = await self.ctx.db(lambda s: s.outbox())
         return min((item.send_at for item in items if item.state == "queued"), default=None)

@@ -126,3 +126,19 @@ async def test_crash_in_sending_after_the_server_got_it_does_not_send_again(outb
         assert _sent(served.state, "already out") == [server_id]
         (done,) = store.outbox()
         assert (done.state, done.sent_id) == ("sent", server_id)
+
+
+async def test_a_refused_message_is_marked_failed_and_can_be_sent_again(outbox):
+    served, path, key, clock, engine, _ = outbox
+    with MailStore.open(path, key) as store:
+        sync = engine(store)
+        item = await sync.send(attrs.evolve(_message("no recipient"), to=()), send_at=clock())
+        await sync.sync()
+        (failed,) = store.outbox()
+        assert failed.state == "failed" and "recipient" in failed.error
+        assert _sent(served.state, "no recipient") == []
+        # Asked again, the server refuses again: the message stays in the outbox, failed, never lost.
+        await sync.retry_send(item.id)
+        assert store.outbox()[0].state == "queued"
+        await sync.sync()
+        assert store.outbox()[0].state == "failed"
