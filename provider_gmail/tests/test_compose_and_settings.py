@@ -110,6 +110,9 @@ async def test_filters_are_rules_and_an_edit_is_delete_plus_create(
     unchanged = await mail.save_rule(edited)
     assert unchanged.id == edited.id
     assert [r.id for r in await mail.list_rules()] == [edited.id]
+    with emulator.lock:  # the filter files new mail as Gmail would
+        billed = emulator.mailbox.deliver(b"From: shop@example.com\r\nSubject: Ihre Rechnung\r\n\r\nDanke.\r\n")
+    assert billed.labels == {"Label_2"}
     await mail.delete_rule(edited.id)
     assert await mail.list_rules() == []
     with pytest.raises(ProviderError):

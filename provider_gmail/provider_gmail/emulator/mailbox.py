@@ -17,6 +17,7 @@ import attrs
 from host.sandbox.datagen import Mailbox as GeneratedMailbox
 from provider_gmail.emulator.errors import GoogleError, bad_request, not_found
 from provider_gmail.emulator.payload import Facts, facts
+from provider_gmail.emulator.query import Candidate, parse
 
 #: System labels: id -> (labelListVisibility, messageListVisibility). Their name is their id.
 SYSTEM_LABELS: dict[str, tuple[str | None, str | None]] = {
@@ -359,8 +360,32 @@ class GmailMailbox:
         return self.add(raw, labels, thread_id=thread_id)
 
     def deliver(self, raw: bytes, labels: Iterable[str] = ("INBOX", "UNREAD")) -> StoredMessage:
-        """New mail arriving from outside (for tests and the demo)."""
-        return self.add(raw, set(labels))
+        """New mail arriving from outside (for tests and the demo), through the user's filters."""
+        found = facts(raw)
+        filed = set(labels)
+        for gmail_filter in self.filters.values():
+            if self._matches(gmail_filter["criteria"], raw, found, filed):
+                action = gmail_filter["action"]
+                filed = (filed | set(action.get("addLabelIds", []))) - set(action.get("removeLabelIds", []))
+        return self.add(raw, filed)
+
+    def _matches(self, criteria: dict, raw: bytes, found: Facts, labels: set[str]) -> bool:
+        def contains(text: str, wanted: str | None) -> bool:
+            return wanted is None or any(w.strip().lower() in text.lower() for w in wanted.split(" OR "))
+
+        recipients = " ".join((found.to, found.cc, found.bcc))
+        candidate = Candidate(frozenset(labels), time.time(), lambda: found)
+        names = self.label_names()
+        size, comparison = criteria.get("size"), criteria.get("sizeComparison", "larger")
+        return (
+            contains(found.sender, criteria.get("from"))
+            and contains(recipients, criteria.get("to"))
+            and contains(found.subject, criteria.get("subject"))
+            and (not criteria.get("hasAttachment") or found.has_attachment)
+            and (not criteria.get("query") or parse(criteria["query"], names)(candidate))
+            and (not criteria.get("negatedQuery") or not parse(criteria["negatedQuery"], names)(candidate))
+            and (size is None or (len(raw) > int(size) if comparison == "larger" else len(raw) < int(size)))
+        )
 
     # -- drafts ------------------------------------------------------------------------------------
 
