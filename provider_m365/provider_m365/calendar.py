@@ -300,7 +300,7 @@ class M365CalendarProvider:
                 else:
                     upserted.append(event_from_graph(item, calendar_id, self.me))
             if "@odata.deltaLink" in page:
-                return EventChanges(tuple(upserted), tuple(deleted), page["@odata.deltaLink"])
+                return EventChanges(tuple(upserted), tuple(deleted), self.graph.relative(page["@odata.deltaLink"]))
             page = await self.graph.get(page["@odata.nextLink"], cursor=True)
 
     async def list_events(self, calendar_id: str, start: dt.datetime, end: dt.datetime) -> EventWindow:

@@ -103,6 +103,11 @@ class GraphClient:
     def url(self, path: str) -> str:
         return path if path.startswith(("http://", "https://")) else f"{self.base}/{path.lstrip('/')}"
 
+    def relative(self, link: str) -> str:
+        """A next or delta link without our origin, to be kept in a cursor or page token: it then
+        still works when the base URL changes (a sandbox restarted on another port)."""
+        return link.removeprefix(self.base + "/") if link.startswith(self.base + "/") else link
+
     async def send(
         self,
         method: str,

@@ -263,7 +263,8 @@ class M365MailProvider:
                 params["$filter"] = f"receivedDateTime ge {since.astimezone(dt.UTC).strftime('%Y-%m-%dT%H:%M:%SZ')}"
             page = await self.graph.get("me/messages", params=params)
         messages = await self._with_bodies(page.get("value", []))
-        return MessagePage(tuple(messages), page.get("@odata.nextLink"))
+        link = page.get("@odata.nextLink")
+        return MessagePage(tuple(messages), self.graph.relative(link) if link else None)
 
     async def get_message(self, message_id: str) -> Message:
         meta, raw, attachments = await self.graph.batch_values(
@@ -326,7 +327,7 @@ class M365MailProvider:
             page = response.json()
             items.extend(page.get("value", []))
             if "@odata.deltaLink" in page:
-                return items, page["@odata.deltaLink"], stamp
+                return items, self.graph.relative(page["@odata.deltaLink"]), stamp
             url, params = page["@odata.nextLink"], None
 
     async def current_cursor(self) -> str:
@@ -338,6 +339,9 @@ class M365MailProvider:
     async def changes(self, cursor: str) -> ChangePage:
         since, links = decode_cursor(cursor)
         folders = await self._mail_folder_ids()
+        if set(links) - set(folders):
+            # A folder went away with its messages, and no delta round of it is left to say which.
+            raise CursorExpired("A mail folder was deleted on the server since the last sync.")
         rounds = await asyncio.gather(*(self._delta(f, links.get(f)) for f in folders))
         present: dict[str, dict] = {}
         removed: set[str] = set()
@@ -347,7 +351,6 @@ class M365MailProvider:
                     removed.add(item["id"])
                 else:
                     present[item["id"]] = item
-        # Folders that went away took their messages with them; their last delta round is not there to say so.
         new = [i for i in present.values() if (_time(i.get("createdDateTime")) or since) >= since - NEW_MARGIN]
         new_ids = {i["id"] for i in new}
         updated = [

@@ -22,7 +22,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from host.sandbox.datagen import OWNER
-from host.sandbox.faults import FaultInjector, authorization_user
+from host.sandbox.faults import FaultInjector, QuotaPolicy, authorization_user
 from host.sandbox.oauth import OAuthServer, OAuthServerConfig
 from host.sandbox.requestlog import RequestLog
 from host.sandbox.service import SandboxOptions
@@ -36,6 +36,8 @@ from provider_m365.emulator.odata import GRAPH, GraphError
 
 MAX_BATCH = 20
 MAX_CONCURRENT = 4
+#: Exchange's per-app, per-mailbox budget: 10,000 requests in ten minutes.
+REQUESTS_PER_SECOND = 10_000 / 600
 OAUTH_PATHS = r"^/[^/]+/oauth2/v2\.0/|^/oidc/"
 
 
@@ -82,6 +84,14 @@ class ConcurrencyLimit:
         return limited
 
 
+def _throttled(retry_after: float) -> Response:
+    """Graph's answer to a request over the mailbox's budget."""
+    seconds = max(1, round(retry_after + 0.499))
+    return odata.error_response(
+        429, "ApplicationThrottled", "Application is over its MailboxRequests limit.", {"Retry-After": str(seconds)}
+    )
+
+
 async def _graph_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, GraphError)
     return exc.response()
@@ -104,7 +114,9 @@ class GraphEmulator:
         owner = OWNER
         self.mailbox = MailboxState(owner, self.options.messages, self.options.seed)
         self.calendars = CalendarState(owner, self.options.events, self.options.seed)
-        self.faults = FaultInjector(self.options.faults, seed=self.options.seed, exempt=OAUTH_PATHS)
+        self.faults = FaultInjector(
+            self.options.faults, seed=self.options.seed, exempt=OAUTH_PATHS, quota_policy=QuotaPolicy(reject=_throttled)
+        )
         self.log = RequestLog()
         self.concurrency = ConcurrencyLimit()
         oauth = ACCOUNT_TYPE.oauth
@@ -137,6 +149,11 @@ class GraphEmulator:
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         await self.app(scope, receive, send)
+
+    def enforce_limits(self, requests_per_second: float = REQUESTS_PER_SECOND) -> None:
+        """Meter every mailbox as Exchange does: 10,000 requests in ten minutes (a ``$batch`` counts once
+        here), on top of the four concurrent requests that are always enforced."""
+        self.faults.set_quota(requests_per_second, burst=requests_per_second * 600)
 
     async def consumers(self, request: Request) -> Response:
         # Work and school accounts only: personal Microsoft accounts sign in elsewhere.
