@@ -17,7 +17,6 @@ from host.ui.qt import (
     QAction,
     QApplication,
     QCloseEvent,
-    QHBoxLayout,
     QIcon,
     QKeySequence,
     QLabel,
@@ -29,6 +28,7 @@ from host.ui.qt import (
     QStackedWidget,
     QStyle,
     QSystemTrayIcon,
+    Qt,
     QTabWidget,
     QTimer,
     QVBoxLayout,
@@ -384,17 +384,23 @@ class SignInPage(QWidget):
         super().__init__()
         self.window_ = window
         self.setAccessibleName("Sign in")
-        layout = QVBoxLayout(self)
-        layout.addStretch(1)
+        column = QWidget()
+        column.setFixedWidth(420)
+        layout = QVBoxLayout(column)
         title = QLabel("<h2>Welcome to zoomclient</h2><p>Sign in to your mail and calendar account.</p>")
         title.setWordWrap(True)
+        title.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         layout.addWidget(title)
-        self.buttons_row = QHBoxLayout()
+        self.buttons_row = QVBoxLayout()
         layout.addLayout(self.buttons_row)
         self.note = QLabel()
         self.note.setWordWrap(True)
+        self.note.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         layout.addWidget(self.note)
-        layout.addStretch(2)
+        outer = QVBoxLayout(self)
+        outer.addStretch(1)
+        outer.addWidget(column, 0, Qt.AlignmentFlag.AlignHCenter)
+        outer.addStretch(2)
         self.buttons: list[QPushButton] = []
 
     def refresh(self) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ui_support import HOSTILE_SUBJECT, INVITE_SUBJECT, SCRIPT_TEXT, screenshot, select_subject
 
-from host.model.mail import FolderKind
+from host.model.mail import Address, FolderKind
 from host.ui.qt import QModelIndex, Qt
 
 
@@ -121,7 +121,7 @@ def test_delete_moves_the_selection_to_the_trash(qtbot, window, mail, emulator) 
     assert len(ids) == 2
     mail.table.setFocus()
 
-    qtbot.keyClicks(mail.table, "#")
+    qtbot.keyClick(mail.table, Qt.Key.Key_NumberSign, Qt.KeyboardModifier.ShiftModifier)  # Shift+3, US layout
 
     qtbot.waitUntil(lambda: all(mail.model.row_of(i) is None for i in ids))
     qtbot.waitUntil(lambda: all("TRASH" in emulator.state.messages[i].folder_ids for i in ids), timeout=10000)
@@ -180,3 +180,15 @@ def test_an_invitation_offers_answers_and_an_unknown_event_is_a_clear_error(qtbo
     qtbot.waitUntil(lambda: bar.isVisible() and bar.is_error, timeout=10000)
     assert "not in your calendars yet" in bar.message()
     assert "Wait for the calendar to sync" in bar.message()
+
+
+def test_new_inbox_mail_is_listed_and_announced_on_the_desktop(qtbot, window, mail, emulator) -> None:
+    announced = []
+    window.context._notify_desktop = lambda title, text: announced.append((title, text))
+    emulator.state.add_message(subject="Fresh news", sender=Address("zed@example.com", "Zed Zhou"))
+
+    window.tasks.run(window.session.sync.sync())
+
+    qtbot.waitUntil(lambda: mail.model.rows[0].subject == "Fresh news", timeout=10000)
+    qtbot.waitUntil(lambda: bool(announced))
+    assert announced == [("New mail from Zed Zhou", "Fresh news")]

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from testprovider import names
+from ui_support import screenshot
 
 from host.errors import ZoomclientError
 from host.model.mail import AutoReplyMode
@@ -136,6 +137,7 @@ def test_sign_out_says_what_is_wiped_and_leaves_nothing(qtbot, window, host, mon
     assert window.main_views["mail"].model.rowCount() == 0
     assert f"Signed out of {account.email}" in window.message_bar.message()
     assert [b.text() for b in window.sign_in_page.buttons] == ["Sign in with TestMail (sandbox)"]
+    screenshot(window, "signed-out")
 
 
 def test_the_window_remembers_its_layout_and_nothing_else(qtbot, window, tmp_path) -> None:

@@ -124,6 +124,7 @@ class MailView(QWidget):
         self.model = MessageListModel(self)
         self.table = MessageTable(self.model)
         self.table.selectionModel().currentRowChanged.connect(lambda current, _: self._row_chosen(current))
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
         self.table.customContextMenuRequested.connect(self._context_menu)
         self.model.sort_refused.connect(self._sort_refused)
         self.count_label = QLabel()
@@ -189,10 +190,7 @@ class MailView(QWidget):
             action.triggered.connect(lambda _=False: slot())
             if key:
                 action.setToolTip(f"{text} ({key})")
-                shortcut = QShortcut(QKeySequence(key), self)
-                shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-                shortcut.activated.connect(slot)
-                self.shortcuts[key] = shortcut
+                self._shortcut(key, slot)
             action.setProperty("needs_selection", selection)
             return action
 
@@ -232,11 +230,20 @@ class MailView(QWidget):
             ("/", self._focus_search),
             ("u", self._focus_list),
         ):
-            shortcut = QShortcut(QKeySequence(key), self)
+            self._shortcut(key, slot)
+        self._update_actions()
+
+    def _shortcut(self, key: str, slot: Callable[[], None]) -> None:
+        """A single-key shortcut while the mail view has focus (a text field keeps its letters).
+
+        A symbol is typed with Shift on many layouts (``#`` on a US keyboard, ``/`` on a German one),
+        and Qt then reports Shift with it: both spellings are bound."""
+        spellings = [key, f"Shift+{key}"] if len(key) == 1 and not key.isalnum() else [key]
+        for spelling in spellings:
+            shortcut = QShortcut(QKeySequence(spelling), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(slot)
-            self.shortcuts[key] = shortcut
-        self._update_actions()
+            self.shortcuts[spelling] = shortcut
 
     def _update_actions(self) -> None:
         has_selection = bool(self.selected_rows())
