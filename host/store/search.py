@@ -5,7 +5,7 @@ FTS5 syntax error; the rest become plain SQL conditions. Results come newest fir
 index already in that order (the folder's when the query names one folder, else the messages' date
 index) and stopping at the limit: letting SQLite sort every match costs ~1 s for a common word over
 100,000 messages (DESIGN §4). How a walked row is tested against the full-text part depends on how
-many messages match (see :func:`fts_condition`).
+many messages match (see :func:`full_text_filter`).
 """
 
 from __future__ import annotations
@@ -42,12 +42,10 @@ class Compiled:
     empty: bool  # a condition no message can meet (an unknown folder): skip the database
 
 
-def compile_query(
-    query: Query, resolve_folder: Callable[[str], Sequence[str]], *, tz: dt.tzinfo | None = None
-) -> Compiled:
+def compile_query(query: Query, resolve_folder: Callable[[str], Sequence[str]]) -> Compiled:
     """``resolve_folder`` maps what the user typed after ``in:`` to folder ids (none when unknown).
 
-    Dates are days in ``tz`` (the machine's zone when None), as the user means them.
+    Dates are days in the machine's time zone, as the user means them.
     """
     where: list[str] = []
     params: list[Any] = []
@@ -71,7 +69,7 @@ def compile_query(
             column = "m.unread" if term.value == "unread" else "m.flagged"
             where.append(f"{column} = {0 if term.negated else 1}")
         elif term.field in ("before", "after"):
-            start = to_ms(_start_of_day(dt.date.fromisoformat(term.value), tz))
+            start = to_ms(_start_of_day(dt.date.fromisoformat(term.value)))
             # before:D is before D's midnight; after:D is from D's midnight on (Gmail's reading).
             older = (term.field == "before") != term.negated
             where.append("m.date < ?" if older else "m.date >= ?")
@@ -156,10 +154,9 @@ def _tokens(value: str) -> list[str]:
     return words.split()
 
 
-def _start_of_day(day: dt.date, tz: dt.tzinfo | None) -> dt.datetime:
+def _start_of_day(day: dt.date) -> dt.datetime:
+    """Local midnight starting ``day``."""
     midnight = dt.datetime(day.year, day.month, day.day)
-    if tz is not None:
-        return midnight.replace(tzinfo=tz)
     try:
         return midnight.astimezone()
     except (ValueError, OverflowError, OSError):
