@@ -9,6 +9,7 @@ mail is never dropped: :func:`parse_message` never raises; what it could not rea
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import mimetypes
 import re
@@ -25,11 +26,12 @@ from host.html.text import html_to_text
 from host.mime import headers
 from host.mime.charsets import decode_bytes
 from host.mime.parts import child_path, children, parse_bytes, part_at
-from host.model import Attachment, Message
+from host.model import Address, Attachment, Message
 
 _T = TypeVar("_T")
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _SNIPPET_LENGTH = 200
+_MAX_DEPTH = 40  # real mail nests a handful of levels; hostile mail nests until Python's stack gives out
 _CID = re.compile(r"""cid:([^"'\s)>]+)""", re.IGNORECASE)
 _UNSAFE_FILENAME = re.compile(r"[\x00-\x1f\x7f/\\]")
 _BODY_TYPES = frozenset({"text/plain", "text/html"})
@@ -88,6 +90,9 @@ class _Reader:
         return " ".join(notes) or None
 
     def visit(self, part: MimePart, path: str) -> _Body:
+        if path.count(".") >= _MAX_DEPTH:
+            self.note(f"Parts nested deeper than {_MAX_DEPTH} levels are not shown; the original has them.")
+            return _Body()
         self.damage(part)
         content_type = part.get_content_type()
         if part.get_content_maintype() == "multipart":
@@ -130,14 +135,14 @@ class _Reader:
     def leaf(self, part: MimePart, path: str, *, as_text: bool = False) -> _Body:
         data = _payload(part)
         self.damage(part)  # decoding records base64 damage on the part
-        decoded = decode_bytes(data, part.get_param("charset") if isinstance(part.get_param("charset"), str) else None)
+        decoded = decode_bytes(data, part.get_content_charset())
         if decoded.problem:
             self.note(f"Part {path}: {decoded.problem}.")
         text = decoded.text.replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n")
         if part.get_content_type() == "text/html" and not as_text:
             return _Body(html=text)
-        if part.get_param("format", "").lower() == "flowed":
-            text = _unflow(text, delsp=part.get_param("delsp", "").lower() == "yes")
+        if _param(part, "format") == "flowed":
+            text = _unflow(text, delsp=_param(part, "delsp") == "yes")
         return _Body(text=text)
 
     def attachments(self, body_html: str | None) -> tuple[Attachment, ...]:
@@ -204,37 +209,41 @@ def _parse(raw: bytes, date_fallback: dt.datetime | None, common: dict) -> Messa
     mime = parse_bytes(raw)
     reader = _Reader()
     pairs: list[tuple[str, str]] = []
-    first: dict[str, str] = {}
+    first: dict[str, str] = {}  # the raw value of each header's first occurrence
     for name, value in mime.raw_items():
-        text = headers.header_text(str(value), reader.notes)
-        pairs.append((name, headers.unstructured(name, text)))
-        first.setdefault(name.lower(), text)
+        pairs.append((name, headers.decoded(str(value), reader.notes)))
+        first.setdefault(name.lower(), str(value))
+
+    def text(name: str) -> str:
+        return headers.decoded(first.get(name, ""), reader.notes)
+
+    def mailboxes(name: str) -> tuple[Address, ...]:
+        return headers.addresses(headers.header_text(first.get(name, ""), reader.notes))
 
     body = reader.visit(mime, "")
     body_html = body.html
     body_text = body.text if body.text is not None else html_to_text(body_html or "")
 
-    date = headers.date(first["date"]) if "date" in first else None
+    date = headers.date(text("date"))
     if date is None:
-        what = "has no Date header" if "date" not in first else f"has an invalid Date header ({first['date']!r})"
-        date = date_fallback or _received_date(first.get("received"))
+        what = "has no Date header" if "date" not in first else f"has an invalid Date header ({text('date')!r})"
+        date = date_fallback or _received_date(text("received"))
         dated = "it is dated by when it was received" if date else "its date is unknown"
         reader.note(f"The message {what}; {dated}.")
         date = date or _EPOCH
     if not raw.strip():
         reader.note("The message is empty.")
 
-    sender = headers.addresses(first.get("from", ""))
-    references = headers.message_ids(first.get("references", ""))
-    in_reply_to = headers.message_ids(first.get("in-reply-to", ""))
-    message_id = headers.message_ids(first.get("message-id", ""))
+    sender = mailboxes("from")
+    message_id = headers.message_ids(text("message-id"))
+    in_reply_to = headers.message_ids(text("in-reply-to"))
     return Message(
-        subject=headers.unstructured("subject", first.get("subject", "")),
+        subject=text("subject"),
         sender=sender[0] if sender else None,
-        to=headers.addresses(first.get("to", "")),
-        cc=headers.addresses(first.get("cc", "")),
-        bcc=headers.addresses(first.get("bcc", "")),
-        reply_to=headers.addresses(first.get("reply-to", "")),
+        to=mailboxes("to"),
+        cc=mailboxes("cc"),
+        bcc=mailboxes("bcc"),
+        reply_to=mailboxes("reply-to"),
         date=date,
         snippet=snippet(body_text),
         body_text=body_text,
@@ -242,7 +251,7 @@ def _parse(raw: bytes, date_fallback: dt.datetime | None, common: dict) -> Messa
         attachments=reader.attachments(body_html),
         message_id_header=message_id[0] if message_id else None,
         in_reply_to=in_reply_to[0] if in_reply_to else None,
-        references=references,
+        references=headers.message_ids(text("references")),
         headers=tuple(pairs),
         parse_note=reader.parse_note(),
         **common,
@@ -261,17 +270,16 @@ def _unreadable(raw: bytes, date_fallback: dt.datetime | None, common: dict, err
         for line in re.split(rb"\r?\n(?![ \t])", head):
             name, colon, value = line.partition(b":")
             if colon and re.fullmatch(rb"[!-9;-~]+", name):
-                raw_value = value.strip().decode("ascii", "surrogateescape")
-                text = _best_effort(lambda raw_value=raw_value: headers.header_text(raw_value, notes), raw_value)
-                decoded_name = name.decode("ascii")
-                pairs.append((decoded_name, text))
-                found.setdefault(decoded_name.lower(), text)
+                header, raw_value = name.decode("ascii"), value.strip().decode("ascii", "surrogateescape")
+                pairs.append((header, _best_effort(functools.partial(headers.decoded, raw_value, notes), "")))
+                found.setdefault(header.lower(), raw_value)
     else:
         rest = raw
-    sender = _best_effort(lambda: headers.addresses(found.get("from", "")), ())
+    sender = _best_effort(lambda: headers.addresses(headers.header_text(found.get("from", ""), notes)), ())
+    subject = _best_effort(lambda: headers.decoded(found.get("subject", ""), notes), "")
     body_text = decode_bytes(rest, None).text.replace("\x00", "")
     return Message(
-        subject=_best_effort(lambda: headers.unstructured("subject", found.get("subject", "")), ""),
+        subject=subject,
         sender=sender[0] if sender else None,
         date=date_fallback or _EPOCH,
         body_text=body_text,
@@ -316,6 +324,11 @@ def _concatenate(bodies: list[_Body]) -> _Body:
 
 def _pre(text: str) -> str:
     return f'<pre style="white-space: pre-wrap">{html.escape(text)}</pre>'
+
+
+def _param(part: MimePart, name: str) -> str:
+    value = part.get_param(name)
+    return value.strip().lower() if isinstance(value, str) else ""  # an RFC 2231 tuple is never a keyword
 
 
 def _related_root(container: MimePart, parts: list[MimePart]) -> int:
@@ -374,18 +387,19 @@ def _content_id(part: MimePart) -> str | None:
     return content_id or None
 
 
+def _raw_headers(part: MimePart) -> dict[str, str]:
+    """The raw value of each header's first occurrence, by lower-case name."""
+    return {name.lower(): str(value) for name, value in reversed(list(part.raw_items()))}
+
+
 def _raw_filename(part: MimePart) -> str | None:
     """The filename parameter (else the type's name), read from the raw header so 8-bit names decode too."""
-    raw = {name.lower(): str(value) for name, value in reversed(list(part.raw_items()))}
+    raw = _raw_headers(part)
     for header, parameter in (("content-disposition", "filename"), ("content-type", "name")):
-        if header not in raw:
-            continue
-        try:
+        if header in raw:
             value = headers.parameters(header, headers.header_text(raw[header], [])).get(parameter)
-        except Exception:  # a header the parser cannot read has no usable name
-            continue
-        if isinstance(value, str) and value.strip():
-            return value
+            if isinstance(value, str) and value.strip():
+                return value
     return None
 
 
@@ -401,7 +415,7 @@ def _filename(part: MimePart, path: str) -> str:
         payload = part.get_payload() if part.is_multipart() else None
         subject = ""
         if isinstance(payload, list) and payload and isinstance(payload[0], MimePart):
-            subject = headers.unstructured("subject", headers.header_text(str(payload[0].get("subject", "")), []))
+            subject = headers.decoded(_raw_headers(payload[0]).get("subject", ""), [])
         stem = _UNSAFE_FILENAME.sub("_", subject).strip(" .")[:100] or "message"
         return f"{stem}.eml"
     if content_type == "application/ms-tnef":
@@ -411,11 +425,9 @@ def _filename(part: MimePart, path: str) -> str:
     return f"attachment-{path}{mimetypes.guess_extension(content_type) or '.bin'}"
 
 
-def _received_date(received: str | None) -> dt.datetime | None:
+def _received_date(received: str) -> dt.datetime | None:
     """When the last server got the message: the date after the ';' of the topmost Received header."""
-    if not received or ";" not in received:
-        return None
-    return headers.date(received.rpartition(";")[2])
+    return headers.date(received.rpartition(";")[2]) if ";" in received else None
 
 
 def _unflow(text: str, *, delsp: bool) -> str:

@@ -7,26 +7,40 @@ be recovered from a missing or wrong boundary.
 
 from __future__ import annotations
 
+import functools
 import re
 from email.message import Message
 from email.parser import BytesParser
 from email.policy import EmailPolicy
 
+from host.mime.headers import FACTORY
+
 _BOUNDARY_LINE = re.compile(rb'^--([^\s"]{1,200})[ \t]*\r?$', re.MULTILINE)
 
 
 class _TolerantPolicy(EmailPolicy):
-    """``policy.default`` whose header objects never raise: the stdlib's header parser still has inputs
-    it fails on (IndexError deep inside a Content-Disposition, say); such a header reads as plain text."""
+    """``policy.default`` whose headers never raise and are parsed once.
 
-    def header_fetch_parse(self, name: str, value: str) -> str:
-        try:
-            return super().header_fetch_parse(name, value)
-        except Exception:
-            return re.sub(r"\r?\n", "", value)
+    The stdlib's header parser still has inputs it fails on (IndexError deep inside a Content-Disposition,
+    say): such a header reads as plain text. And it parses a header again on every access, while walking
+    a message asks for each part's Content-Type a dozen times: parsed headers are kept (they are immutable).
+    """
+
+    def header_fetch_parse(self, name: str, value: str) -> object:
+        return value if hasattr(value, "name") else _parsed_header(name, value)
 
 
-TOLERANT = _TolerantPolicy()
+@functools.lru_cache(maxsize=4096)
+def _parsed_header(name: str, value: str) -> object:
+    unfolded = _LINE_BREAK.sub("", value)
+    try:
+        return FACTORY(name, unfolded)
+    except Exception:
+        return unfolded
+
+
+TOLERANT = _TolerantPolicy(header_factory=FACTORY)
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 def parse_bytes(raw: bytes) -> Message:

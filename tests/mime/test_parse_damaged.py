@@ -145,14 +145,24 @@ def test_an_exception_inside_still_gives_a_message(monkeypatch, corpus):
     assert message.folder_ids == ("INBOX",)
 
 
-def test_deeply_nested_multiparts_do_not_crash(parse):
-    depth = 2000  # beyond Python's recursion limit
+def nested(depth: int) -> bytes:
     lines = ["Subject: deep"]
     for level in range(depth):
         lines += [f'Content-Type: multipart/mixed; boundary="b{level}"', "", f"--b{level}"]
     lines += ["Content-Type: text/plain", "", "bottom"]
-    for level in reversed(range(depth)):
-        lines.append(f"--b{level}--")
-    message = parse("\r\n".join(lines).encode())
+    lines += [f"--b{level}--" for level in reversed(range(depth))]
+    return "\r\n".join(lines).encode()
+
+
+def test_deep_nesting_is_cut_with_a_note(parse):
+    message = parse(nested(100))
     assert message.subject == "deep"
-    assert message.parse_note
+    assert message.parse_note is not None and "nested deeper than 40 levels" in message.parse_note
+
+
+def test_nesting_beyond_the_stdlib_parser_still_gives_a_message(parse):
+    """The email package recurses per level and gives up near 1000; the message is kept as text."""
+    message = parse(nested(1200))
+    assert message.subject == "deep"
+    assert message.parse_note is not None and "RecursionError" in message.parse_note
+    assert "bottom" in message.body_text

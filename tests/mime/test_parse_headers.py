@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from host.mime.headers import addresses, date, header_text, message_ids, unstructured
+from host.mime.headers import addresses, date, decoded, header_text, message_ids
 from host.model import Address
 
 
@@ -46,16 +46,16 @@ def test_iso_2022_jp(corpus, parse):
     ],
 )
 def test_header_decoding(raw, expected):
-    assert unstructured("subject", header_text(raw, [])) == expected
+    assert decoded(raw, []) == expected
 
 
 def test_broken_encoded_word_is_read_as_far_as_possible():
-    assert unstructured("subject", header_text("=?utf-8?B?broken!!?= rest", [])).endswith(" rest")
+    assert decoded("=?utf-8?B?broken!!?= rest", []).endswith(" rest")
 
 
 def test_unknown_charset_in_header_is_noted():
     notes: list[str] = []
-    assert unstructured("subject", header_text("=?x-klingon?q?caf=C3=A9?=", notes)) == "café"
+    assert decoded("=?x-klingon?q?caf=C3=A9?=", notes) == "café"
     assert notes and "x-klingon" in notes[0]
 
 
@@ -78,7 +78,7 @@ def test_unknown_charset_in_header_is_noted():
     ],
 )
 def test_addresses_never_raise_and_keep_what_is_legible(raw, expected):
-    assert [(a.email, a.name) for a in addresses(raw)] == expected
+    assert [(a.email, a.name) for a in addresses(header_text(raw, []))] == expected
 
 
 @pytest.mark.parametrize(
