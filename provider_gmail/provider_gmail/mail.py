@@ -94,7 +94,9 @@ class GmailMail:
     """One signed-in Gmail mailbox (a :class:`~host.providers.MailProvider`)."""
 
     capabilities = MAIL_CAPABILITIES
-    limits = ProviderLimits(max_concurrency=4, batch_size=50, page_size=100)
+    # A page is one messages.list and one batch of gets: 255 units, about the quota's second, so the
+    # first page of the inbox shows without waiting for the bucket.
+    limits = ProviderLimits(max_concurrency=4, batch_size=50, page_size=50)
 
     def __init__(self, connection: ProviderConnection, bucket: UnitBucket | None = None) -> None:
         self.connection = connection

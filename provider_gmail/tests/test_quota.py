@@ -69,7 +69,7 @@ async def test_the_emulator_meters_units_per_user_and_answers_429(mail: GmailMai
 
 
 async def test_a_full_listing_stays_inside_the_real_quota(mail: GmailMail, emulator: GoogleEmulator) -> None:
-    """120 messages cost 610 units: more than two seconds' worth at 250 units/s, with no 429."""
+    """120 messages cost 615 units (three pages): more than two seconds of quota, and no 429."""
     token = None
     count = 0
     while True:
@@ -80,7 +80,7 @@ async def test_a_full_listing_stays_inside_the_real_quota(mail: GmailMail, emula
             break
     assert count == len(emulator.mailbox.messages)
     assert not [f for f in emulator.faults.injected if f.kind == "quota"]
-    assert mail.bucket.waited > 0  # 610 units do not fit in one bucket
+    assert mail.bucket.waited > 0  # 615 units do not fit in one bucket
 
 
 async def test_throttled_batch_parts_are_tried_again(mail: GmailMail, emulator: GoogleEmulator) -> None:
