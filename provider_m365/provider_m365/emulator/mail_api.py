@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import bisect
 import datetime as dt
 import re
 from typing import TYPE_CHECKING, Any
@@ -65,6 +66,7 @@ def _part_id(attachment_id: str) -> str | None:
 class MailApi:
     def __init__(self, emulator: GraphEmulator) -> None:
         self.emulator = emulator
+        self._rounds: dict[tuple[str, int, int, int], list[tuple[str, Any]]] = {}
 
     # -- plumbing ----------------------------------------------------------------------------------
 
@@ -196,7 +198,7 @@ class MailApi:
 
     def _filtered(self, state: MailboxState, request: Request, folder_id: str | None) -> list[StoredMessage]:
         params = request.query_params
-        items = state.in_folder(folder_id) if folder_id else list(state.newest_first())
+        items = state.in_folder(folder_id) if folder_id else state.newest_first()
         search = params.get("$search")
         if search is not None:
             if params.get("$orderby"):
@@ -250,19 +252,17 @@ class MailApi:
             after = str(data.get("k", "")) if skip_token else ""
         else:
             since, upto, after = -1, state.seq, ""
-        with state.lock:
-            present, gone = state.changes(folder.id, since)
-        entries: list[tuple[str, Any]] = [(m.key, m) for m in present if m.seq <= upto]
-        entries += [(t.key, t) for t in gone if t.seq <= upto]
-        entries = sorted((e for e in entries if e[0] > after), key=lambda e: e[0])
+        entries = self._round(state, folder.id, since, upto)
+        first = bisect.bisect_right(entries, after, key=lambda e: e[0])
         size = odata.page_size(request, 10)
-        page, more = entries[:size], len(entries) > size
+        page, more = entries[first : first + size], len(entries) > first + size
         render = self.render(state, request)
         values = []
         immutable = odata.immutable_ids(request)
         for key, item in page:
             if isinstance(item, StoredMessage):
-                values.append(odata.select(render(item), request))
+                if state.messages.get(key) is item and item.folder_id == folder.id:  # else: next round says
+                    values.append(odata.select(render(item), request))
             else:
                 removed_id = key if immutable else item.rest_id
                 values.append(
@@ -276,6 +276,21 @@ class MailApi:
         else:
             body["@odata.deltaLink"] = odata.link(request, **{"$deltatoken": odata.encode_token({**token, "s": upto})})
         return JSONResponse(body)
+
+    def _round(self, state: MailboxState, folder_id: str, since: int, upto: int) -> list[tuple[str, Any]]:
+        """The entries of one delta round, sorted by id, computed once per round (a round of a large
+        folder has hundreds of pages)."""
+        key = (folder_id, since, upto, state.generation)
+        entries = self._rounds.get(key)
+        if entries is None:
+            with state.lock:
+                present, gone = state.changes(folder_id, since)
+            found: list[tuple[str, Any]] = [(m.key, m) for m in present if m.seq <= upto]
+            found += [(t.key, t) for t in gone if t.seq <= upto]
+            entries = self._rounds[key] = sorted(found, key=lambda e: e[0])
+            while len(self._rounds) > 64:
+                del self._rounds[next(iter(self._rounds))]
+        return entries
 
     # -- one message ---------------------------------------------------------------------------------
 

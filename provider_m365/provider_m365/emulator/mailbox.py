@@ -115,6 +115,7 @@ class MailboxState:
         self.folders: dict[str, StoredFolder] = {}
         self.messages: dict[str, StoredMessage] = {}
         self.rest_ids: dict[str, str] = {}
+        self.by_folder: dict[str, set[str]] = {}  # folder id -> keys of the messages in it
         self.tombstones: list[Tombstone] = []
         self.categories: dict[str, dict[str, str]] = {}
         self.rules: dict[str, dict[str, Any]] = {}
@@ -228,6 +229,7 @@ class MailboxState:
     def _store(self, message: StoredMessage) -> None:
         self.messages[message.key] = message
         self.rest_ids[message.rest_id] = message.key
+        self.by_folder.setdefault(message.folder_id, set()).add(message.key)
         self._sorted = None
 
     # -- folders -----------------------------------------------------------------------------------
@@ -251,7 +253,7 @@ class MailboxState:
     def folder_counts(self, folder_id: str) -> tuple[int, int, int]:
         """(total, unread, child folders)."""
         with self.lock:
-            inside = [m for m in self.messages.values() if m.folder_id == folder_id]
+            inside = [self.messages[key] for key in self.by_folder.get(folder_id, ())]
             children = sum(1 for f in self.folders.values() if f.parent_id == folder_id)
             return len(inside), sum(1 for m in inside if not m.is_read), children
 
@@ -382,6 +384,8 @@ class MailboxState:
                 return message
             self.tombstones.append(Tombstone(self.next_seq(), message.folder_id, message.key, message.rest_id))
             del self.rest_ids[message.rest_id]
+            self.by_folder[message.folder_id].discard(message.key)
+            self.by_folder.setdefault(folder.id, set()).add(message.key)
             message.folder_id = folder.id
             message.rest_id = self.rest_id_for(message.key, folder.id)
             self.rest_ids[message.rest_id] = message.key
@@ -392,6 +396,7 @@ class MailboxState:
         with self.lock:
             message = self.messages.pop(key)
             del self.rest_ids[message.rest_id]
+            self.by_folder[message.folder_id].discard(key)
             self.tombstones.append(Tombstone(self.next_seq(), message.folder_id, message.key, message.rest_id))
             self._sorted = None
 
@@ -444,8 +449,8 @@ class MailboxState:
 
     def changes(self, folder_id: str, since: int) -> tuple[list[StoredMessage], list[Tombstone]]:
         with self.lock:
-            present = [m for m in self.messages.values() if m.folder_id == folder_id and m.seq > since]
-            here = {m.key for m in self.messages.values() if m.folder_id == folder_id}
+            here = self.by_folder.get(folder_id, set())
+            present = [m for m in map(self.messages.__getitem__, here) if m.seq > since]
             gone: dict[str, Tombstone] = {}
             for stone in self.tombstones:
                 if stone.seq > since and stone.folder_id == folder_id and stone.key not in here:
@@ -453,7 +458,8 @@ class MailboxState:
             return present, list(gone.values())
 
     def in_folder(self, folder_id: str) -> list[StoredMessage]:
-        return [m for m in self.newest_first() if m.folder_id == folder_id]
+        here = self.by_folder.get(folder_id, set())
+        return [m for m in self.newest_first() if m.key in here]
 
 
 class GraphAccessDenied(GraphError):
