@@ -31,6 +31,7 @@ from host.ui.qt import (
     QDragEnterEvent,
     QDropEvent,
     QFileDialog,
+    QFont,
     QFormLayout,
     QHBoxLayout,
     QKeySequence,
@@ -43,6 +44,7 @@ from host.ui.qt import (
     QStringListModel,
     Qt,
     QTextEdit,
+    QTextListFormat,
     QTimer,
     QToolBar,
     QVBoxLayout,
@@ -56,6 +58,7 @@ if TYPE_CHECKING:
 
 AUTOSAVE_MS = 3000
 MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024
+LOCAL_DRAFT = "local-"
 
 
 def parse_addresses(text: str) -> tuple[Address, ...]:
@@ -121,14 +124,26 @@ class AddressField(QLineEdit):
 class Composer(QWidget):
     """One message being written. ``sent`` is the outbox item once sent (tests and the undo use it)."""
 
-    def __init__(self, context: ViewContext, session: AccountSession, message: OutgoingMessage | None = None) -> None:
+    def __init__(
+        self,
+        context: ViewContext,
+        session: AccountSession,
+        message: OutgoingMessage | None = None,
+        *,
+        draft: Draft | None = None,
+    ) -> None:
         super().__init__(None, Qt.WindowType.Window)
         self.context = context
         self.session = session
         self.sent: OutboxItem | None = None
+        # The server's draft id once saved there; the store keeps the draft under it (or a local id
+        # until the server answered), so that reopening the draft replaces it instead of copying it.
         self.draft_id: str | None = None
-        self.local_draft_id = f"local-{uuid.uuid4().hex}"
-        self._original = message or OutgoingMessage(to=(), subject="")
+        self.local_draft_id = f"{LOCAL_DRAFT}{uuid.uuid4().hex}"
+        if draft is not None:
+            self.local_draft_id = draft.id
+            self.draft_id = None if draft.id.startswith(LOCAL_DRAFT) else draft.id
+        self._original = message or (draft.message if draft is not None else OutgoingMessage(to=(), subject=""))
         self._inline = tuple(a for a in self._original.attachments if a.content_id)
         self.attachments: list[OutgoingAttachment] = [a for a in self._original.attachments if not a.content_id]
         self.setWindowTitle("New message")
@@ -158,6 +173,17 @@ class Composer(QWidget):
         self.signature.activated.connect(lambda _: self._insert_signature(self.signature.currentData()))
         for widget in (self.send_button, self.later_button, self.attach_button, self.plain, self.signature):
             self.toolbar.addWidget(widget)
+        self.toolbar.addSeparator()
+        self.formatting = [
+            self.toolbar.addAction("Bold", self._bold),
+            self.toolbar.addAction("Italic", lambda: self.body.setFontItalic(not self.body.fontItalic())),
+            self.toolbar.addAction("Underline", lambda: self.body.setFontUnderline(not self.body.fontUnderline())),
+            self.toolbar.addAction("• List", self._bullets),
+        ]
+        for action, key in zip(self.formatting, ("Ctrl+B", "Ctrl+I", "Ctrl+U", "Ctrl+Shift+8"), strict=True):
+            action.setShortcut(QKeySequence(key))
+            action.setToolTip(f"{action.text()} ({key})")
+        self.toolbar.addSeparator()
         for action in context.actions(ActionPlace.COMPOSER):
             self.toolbar.addAction(action.title, lambda a=action: self.run_action(a))
 
@@ -238,8 +264,19 @@ class Composer(QWidget):
 
     def _plain_toggled(self, plain: bool) -> None:
         self.body.setAcceptRichText(not plain)
+        for action in self.formatting:
+            action.setEnabled(not plain)
         if plain:
             self.body.setPlainText(self.body.toPlainText())
+
+    def _bold(self) -> None:
+        bold = self.body.fontWeight() > QFont.Weight.Normal.value
+        self.body.setFontWeight(QFont.Weight.Normal.value if bold else QFont.Weight.Bold.value)
+
+    def _bullets(self) -> None:
+        cursor = self.body.textCursor()
+        if cursor.currentList() is None:
+            cursor.createList(QTextListFormat.Style.ListDisc)
 
     # -- signatures ----------------------------------------------------------------------------
 
@@ -342,6 +379,10 @@ class Composer(QWidget):
         draft_id = self.draft_id
 
         def saved(draft: Draft) -> None:
+            if self.local_draft_id != draft.id and self.sent is None:
+                store.delete_draft(self.local_draft_id)
+                store.save_draft(Draft(draft.id, message, draft.message_id, now))
+                self.local_draft_id = draft.id
             self.draft_id = draft.id
 
         self.context.tasks.run(mail.save_draft(draft_id, message), saved, lambda error: None)

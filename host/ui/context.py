@@ -11,8 +11,10 @@ A view (the mail view, the calendar view, any plugin's pane or settings page) ge
   message bar (an error shows its ``hint``: what to do);
 - ``context.actions(place)`` — the workflow actions registered for a place, and
   ``context.run_action(action, parent=..., message=..., ...)`` to run one with the shell's dialogs;
-- ``context.compose(message)`` — open the composer (new, reply, forward, or an action's draft);
+- ``context.compose(message)`` — open the composer (new, reply, forward, an action's draft), or
+  ``context.compose(draft=draft)`` to go on with a saved draft;
 - ``context.views(area)`` / ``context.create_view(view)`` — build another plugin's view (sidebars);
+  ``context.show_view(view_id)`` brings a main view to the front (from mail to the calendar, say);
 - ``context.signals`` — :class:`ShellSignals`: ``account_changed(session or None)``,
   ``sync_progress(SyncProgress)`` and ``mail_changed()``, all delivered on the GUI thread;
 - ``context.add_status_widget(widget)`` — a permanent widget in the status bar;
@@ -37,7 +39,7 @@ from host.views import View, ViewArea
 if TYPE_CHECKING:
     from host.accounts import AccountSession
     from host.app import Host
-    from host.model.mail import OutgoingMessage
+    from host.model.mail import Draft, OutgoingMessage
     from host.ui.tasks import TaskRunner
 
 
@@ -88,8 +90,9 @@ class ViewContext:
         signals: ShellSignals,
         messages: MessageSink,
         action_ui: Callable[[QWidget | None], Any],
-        compose: Callable[[OutgoingMessage | None], Any],
+        compose: Callable[..., Any],
         add_status_widget: Callable[[QWidget], None],
+        show_view: Callable[[str], bool],
         notify_desktop: Callable[[str, str], None],
         layout: QSettings,
         session: AccountSession | None = None,
@@ -102,6 +105,7 @@ class ViewContext:
         self._action_ui = action_ui
         self._compose = compose
         self._add_status_widget = add_status_widget
+        self._show_view = show_view
         self._notify_desktop = notify_desktop
         self.layout = layout
         signals.account_changed.connect(self._set_session)
@@ -152,9 +156,10 @@ class ViewContext:
 
     # -- the rest of the shell -----------------------------------------------------------------
 
-    def compose(self, message: OutgoingMessage | None = None) -> Any:
-        """Open a composer window, empty or with ``message`` (a reply, a forward, a draft); returns it."""
-        return self._compose(message)
+    def compose(self, message: OutgoingMessage | None = None, *, draft: Draft | None = None) -> Any:
+        """Open a composer window: empty, with ``message`` (a reply, a forward, an action's draft), or
+        going on with a saved ``draft``; returns the composer (None when there is no mailbox)."""
+        return self._compose(message, draft=draft)
 
     def views(self, area: ViewArea) -> list[View]:
         return sorted((v for v in self.host.registry.views if v.area is area), key=lambda v: (v.order, v.title))
@@ -171,6 +176,10 @@ class ViewContext:
             label = QLabel(f"{view.title} is unavailable.")
             label.setAccessibleName(f"{view.title} (unavailable)")
             return label
+
+    def show_view(self, view_id: str) -> bool:
+        """Bring the main view ``view_id`` to the front; False when no such view is loaded."""
+        return self._show_view(view_id)
 
     def add_status_widget(self, widget: QWidget) -> None:
         self._add_status_widget(widget)

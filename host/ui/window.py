@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 
     from host.accounts import Accounts, AccountSession
     from host.app import Host
-    from host.model.mail import OutgoingMessage
+    from host.model.mail import Draft, OutgoingMessage
     from host.sync import SyncSettings
 
 log = logging.getLogger(__name__)
@@ -96,6 +96,7 @@ class MainWindow(QMainWindow):
             action_ui=lambda parent: QtActionUI(parent or self, self.message_bar),
             compose=self.compose,
             add_status_widget=lambda widget: self.statusBar().addPermanentWidget(widget),
+            show_view=self.show_view,
             notify_desktop=self.notify_desktop,
             layout=self.qsettings,
         )
@@ -149,6 +150,8 @@ class MainWindow(QMainWindow):
         self.settings_action = _action(self, "&Settings…", self.open_settings, QKeySequence.StandardKey.Preferences)
         self.settings_action.setShortcuts([QKeySequence("Ctrl+,")])
         file.addAction(_action(self, "&New message", lambda: self.compose(None), QKeySequence.StandardKey.New))
+        self.drafts_menu = file.addMenu("&Drafts")
+        self.drafts_menu.aboutToShow.connect(self._fill_drafts)
         file.addAction(self.settings_action)
         file.addSeparator()
         file.addAction(_action(self, "&Quit", self.close, QKeySequence.StandardKey.Quit))
@@ -171,6 +174,12 @@ class MainWindow(QMainWindow):
         tray.setToolTip("zoomclient")
         tray.show()
         return tray
+
+    def show_view(self, view_id: str) -> bool:
+        widget = self.main_views.get(view_id)
+        if widget is not None:
+            self.views.setCurrentWidget(widget)
+        return widget is not None
 
     def notify_desktop(self, title: str, text: str) -> None:
         if self.tray is not None and QSystemTrayIcon.supportsMessages():
@@ -218,7 +227,11 @@ class MainWindow(QMainWindow):
             if on_open is not None:
                 on_open(session)
 
-        self.tasks.run(self.accounts.open(settings=self.sync_settings), opened)
+        def failed(error: BaseException) -> None:
+            self.sync_label.setText("The mailbox could not be opened")
+            self.message_bar.show_error(error)
+
+        self.tasks.run(self.accounts.open(settings=self.sync_settings), opened, failed)
 
     def _set_session(self, session: AccountSession | None) -> None:
         self.session = session
@@ -337,7 +350,7 @@ class MainWindow(QMainWindow):
 
     # -- composer and settings -----------------------------------------------------------------
 
-    def compose(self, message: OutgoingMessage | None = None) -> QWidget | None:
+    def compose(self, message: OutgoingMessage | None = None, *, draft: Draft | None = None) -> QWidget | None:
         if self.session is None or self.session.sync is None:
             self.message_bar.show_error(
                 "There is no mailbox to send from.", hint="Sign in to an account with mail first."
@@ -345,11 +358,22 @@ class MainWindow(QMainWindow):
             return None
         from host.ui.composer import Composer
 
-        composer = Composer(self.context, self.session, message)
+        composer = Composer(self.context, self.session, message, draft=draft)
         self.composers.append(composer)
         composer.destroyed.connect(lambda *_: self.composers.remove(composer) if composer in self.composers else None)
         composer.show()
         return composer
+
+    def _fill_drafts(self) -> None:
+        """The drafts kept in the store, newest first, each reopening in a composer."""
+        self.drafts_menu.clear()
+        store = self.session.store if self.session is not None else None
+        drafts = store.drafts() if store is not None else []
+        for draft in drafts[:30]:
+            title = draft.message.subject or "(no subject)"
+            self.drafts_menu.addAction(title, lambda d=draft: self.compose(draft=d))
+        if not drafts:
+            self.drafts_menu.addAction("No drafts").setEnabled(False)
 
     def open_settings(self) -> None:
         from host.ui.settings import SettingsDialog

@@ -147,3 +147,23 @@ def test_send_later_queues_the_message_for_the_chosen_time(qtbot, window, mail) 
     [item] = window.session.store.outbox()
     assert item.send_at == when
     assert "will be sent on" in window.message_bar.message()
+
+
+def test_a_saved_draft_reopens_from_the_drafts_menu_and_replaces_itself(qtbot, window, mail, emulator) -> None:
+    composer = open_composer(qtbot, window, mail)
+    composer.subject.setText("Plans for May")
+    qtbot.waitUntil(lambda: composer.draft_id is not None, timeout=10000)
+    server_id = composer.draft_id
+    composer.close()
+    qtbot.waitUntil(lambda: not window.composers)
+
+    window._fill_drafts()
+    [entry] = [a for a in window.drafts_menu.actions() if a.text() == "Plans for May"]
+    entry.trigger()
+
+    again = window.composers[-1]
+    assert again.subject.text() == "Plans for May" and again.draft_id == server_id
+    again.subject.setText("Plans for June")
+    qtbot.waitUntil(lambda: [d.message.subject for d in window.session.store.drafts()] == ["Plans for June"])
+    qtbot.waitUntil(lambda: b"Plans for June" in emulator.state.drafts[server_id].raw, timeout=10000)
+    assert list(emulator.state.drafts) == [server_id]

@@ -17,7 +17,7 @@ import attrs
 from host.actions import ActionPlace
 from host.errors import ZoomclientError
 from host.mime import forward, parse_message, reply_to
-from host.model.mail import Folder, FolderKind, Message, MessageSummary, OutgoingAttachment, Thread
+from host.model.mail import Draft, Folder, FolderKind, Message, MessageSummary, OutgoingAttachment, Thread
 from host.sync import SyncPhase, SyncProgress
 from host.ui.qt import (
     QAbstractItemView,
@@ -127,6 +127,7 @@ class MailView(QWidget):
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
         self.table.customContextMenuRequested.connect(self._context_menu)
         self.model.sort_refused.connect(self._sort_refused)
+        self.table.activated.connect(lambda _: self.open_draft())
         self.count_label = QLabel()
         self.count_label.setAccessibleName("Message count")
         middle = QWidget()
@@ -632,6 +633,28 @@ class MailView(QWidget):
             )
 
         self.context.tasks.run(fetch(), lambda found: self.context.compose(forward(message, attachments=found)))
+
+    def open_draft(self) -> None:
+        """Enter or a double click on a message of the drafts folder opens it in the composer again."""
+        store, session = self._store(), self.context.session
+        rows = self.selected_rows()
+        drafts = store.folder_by_kind(FolderKind.DRAFTS) if store is not None else None
+        if session is None or session.mail is None or drafts is None or self.folder_id != drafts.id or not rows:
+            return
+        wanted = rows[0].id
+
+        def found(listed: list[Draft]) -> None:
+            draft = next((d for d in listed if wanted in (d.message_id, d.id)), None)
+            if draft is None:
+                self.context.show_error("This draft is not on the server any more.", hint="Sync, then open it again.")
+                return
+            self.context.compose(draft=draft)
+
+        kept = [d for d in store.drafts() if wanted in (d.message_id, d.id)]
+        if kept:
+            found(kept)
+        else:
+            self.context.tasks.run(session.mail.list_drafts(), found)
 
     def run_plugin_action(self, action: Any) -> None:
         message = self.reader.message
