@@ -122,7 +122,9 @@ def error_for(status: int, headers: Mapping[str, str], body: Any, service: str) 
             retry_after = 1.0
         return RateLimited(f"{service} asks to slow down: {message}", retry_after=max(retry_after, 0.1), status=status)
     if status >= 500:
-        return TransientError(f"{service} had a server error: {message}", status=status)
+        return TransientError(
+            f"{service} had a server error: {message}", status=status, hint="The host tries again shortly."
+        )
     if status == 410 and "fullSyncRequired" in reasons:
         return CursorExpired(f"{service} no longer knows the sync position.")
     if status == 401:
@@ -132,6 +134,12 @@ def error_for(status: int, headers: Mapping[str, str], body: Any, service: str) 
             f"{service} refused: the sign-in lacks a permission ({message}).",
             status=status,
             hint="Sign in again and allow the requested access.",
+        )
+    if status in (404, 410):
+        return ProviderError(
+            f"{service} no longer has it: {message}",
+            status=status,
+            hint="It was probably changed or deleted elsewhere; the next sync brings the view up to date.",
         )
     return ProviderError(f"{service} refused the request: {message}", status=status)
 
@@ -176,7 +184,9 @@ class GoogleApi:
                 method, self.url(path), params=_params(params), json=body if body is not None else None
             )
         except httpx.TransportError as error:
-            raise TransientError(f"{self.service} could not be reached: {error}.") from error
+            raise TransientError(
+                f"{self.service} could not be reached: {error}.", hint="The host tries again shortly."
+            ) from error
         if response.status_code >= 400:
             raise self._error(response.status_code, response.headers, _json(response.content))
         return _json(response.content)
@@ -225,7 +235,9 @@ class GoogleApi:
                 self.url(batch_path), content=content, headers={"Content-Type": f"multipart/mixed; boundary={boundary}"}
             )
         except httpx.TransportError as error:
-            raise TransientError(f"{self.service} could not be reached: {error}.") from error
+            raise TransientError(
+                f"{self.service} could not be reached: {error}.", hint="The host tries again shortly."
+            ) from error
         if response.status_code >= 400:
             raise self._error(response.status_code, response.headers, _json(response.content))
         return self._read_batch(response, len(calls))
