@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Awaitable, Callable
+from zoneinfo import ZoneInfo
 
 import attrs
 import pytest
@@ -251,3 +252,29 @@ async def test_a_shortened_series_reports_its_lost_occurrences(calendar: GoogleC
     changes = await calendar.event_changes(ME, window.cursor)
     assert [e.id for e in changes.upserted] == before[:2]
     assert set(changes.deleted) == set(before[2:])
+
+
+async def test_series_keep_wall_clock_time_across_dst_and_honour_until_and_exdate(calendar: GoogleCalendar) -> None:
+    berlin = ZoneInfo("Europe/Berlin")
+    start = dt.datetime(2026, 10, 19, 9, 0, tzinfo=berlin)  # DST ends in Berlin on 25 October 2026
+    until = dt.datetime(2026, 11, 9, 8, 0, tzinfo=dt.UTC)  # 09:00 Berlin on 9 November is 08:00 UTC
+    skipped = dt.datetime(2026, 11, 2, 8, 0, tzinfo=dt.UTC)
+    series = await calendar.create_event(
+        Event(
+            id="",
+            calendar_id=ME,
+            title="Jour fixe",
+            start=start,
+            end=start + dt.timedelta(minutes=30),
+            time_zone="Europe/Berlin",
+            recurrence=(f"RRULE:FREQ=WEEKLY;UNTIL={until:%Y%m%dT%H%M%SZ}", f"EXDATE:{skipped:%Y%m%dT%H%M%SZ}"),
+        )
+    )
+    window = await calendar.list_events(ME, start - dt.timedelta(days=1), start + dt.timedelta(days=60))
+    occurrences = [e for e in window.events if e.series_id == series.id]
+    assert [e.start.astimezone(berlin).date().isoformat() for e in occurrences] == [
+        "2026-10-19",
+        "2026-10-26",
+        "2026-11-09",
+    ]
+    assert {e.start.astimezone(berlin).time() for e in occurrences} == {dt.time(9, 0)}

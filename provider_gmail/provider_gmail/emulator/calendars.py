@@ -11,8 +11,8 @@ import json
 from collections.abc import Iterable, Iterator
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from dateutil.rrule import rrulestr
-
+from host.model.calendar import Event
+from host.sandbox.recurrence import rule_set
 from provider_gmail.emulator.errors import GoogleError, bad_request, not_found
 
 ROLES = ("none", "freeBusyReader", "reader", "writer", "owner")
@@ -199,20 +199,19 @@ class CalendarStore:
         last, _ = when(master["end"], default_zone)
         length = last - first
         tz = first.tzinfo
-        rules = [line for line in master.get("recurrence", []) if line.upper().startswith(("RRULE", "EXRULE"))]
-        excluded: set[dt.datetime] = set()
-        for line in master.get("recurrence", []):
-            if line.upper().startswith("EXDATE"):
-                params, _, values = line.partition(":")
-                ex_zone = tz
-                for param in params.split(";")[1:]:
-                    if param.upper().startswith("TZID="):
-                        ex_zone = zone(param[5:])
-                for value in values.split(","):
-                    excluded.add(_ical_time(value.strip(), ex_zone).astimezone(dt.UTC))
-        naive = first.replace(tzinfo=None)
+        # The toolkit's reading of RRULE / RDATE / EXDATE (UNTIL in UTC, TZIDs), over wall-clock times.
+        series = Event(
+            id=master["id"],
+            calendar_id=calendar_id,
+            title="",
+            start=first,
+            end=last,
+            all_day=all_day,
+            time_zone=master["start"].get("timeZone") or default_zone,
+            recurrence=tuple(master.get("recurrence", [])),
+        )
         try:
-            rule = rrulestr("\n".join(rules), dtstart=naive, forceset=True)
+            rule = rule_set(series)
         except (ValueError, TypeError):
             raise bad_request("Invalid recurrence rule.") from None
         exceptions = {
@@ -227,8 +226,6 @@ class CalendarStore:
             instance_start = occurrence.replace(tzinfo=tz)
             if end is not None and instance_start >= end:
                 break
-            if instance_start.astimezone(dt.UTC) in excluded:
-                continue
             instance = self._instance(master, instance_start, length, all_day)
             override = exceptions.get(instance_start.astimezone(dt.UTC))
             if override is not None:
@@ -361,11 +358,3 @@ def full_sync_required() -> GoogleError:
 
 def _tombstone(event: dict) -> dict:
     return {"kind": "calendar#event", "etag": event.get("etag", '"0"'), "id": event["id"], "status": "cancelled"}
-
-
-def _ical_time(value: str, tz: dt.tzinfo) -> dt.datetime:
-    if value.endswith("Z"):
-        return dt.datetime.strptime(value, "%Y%m%dT%H%M%SZ").replace(tzinfo=dt.UTC)
-    if "T" in value:
-        return dt.datetime.strptime(value, "%Y%m%dT%H%M%S").replace(tzinfo=tz)
-    return dt.datetime.strptime(value, "%Y%m%d").replace(tzinfo=tz)
