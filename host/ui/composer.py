@@ -56,7 +56,6 @@ if TYPE_CHECKING:
     from host.store.queues import OutboxItem
     from host.ui.context import ViewContext
 
-AUTOSAVE_MS = 3000
 MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024
 LOCAL_DRAFT = "local-"
 
@@ -123,6 +122,9 @@ class AddressField(QLineEdit):
 
 class Composer(QWidget):
     """One message being written. ``sent`` is the outbox item once sent (tests and the undo use it)."""
+
+    #: A draft is saved this long after the last change.
+    autosave_ms = 3000
 
     def __init__(
         self,
@@ -220,9 +222,11 @@ class Composer(QWidget):
 
         QShortcut(QKeySequence("Ctrl+Return"), self, self.send)
         self._dirty = False
+        self._pushing = False
+        self._push_next: tuple[OutgoingMessage, dt.datetime] | None = None
         self._fill(self._original)
         self._load_signatures()
-        self._autosave = QTimer(self, singleShot=True, interval=AUTOSAVE_MS)
+        self._autosave = QTimer(self, singleShot=True, interval=self.autosave_ms)
         self._autosave.timeout.connect(self.save_draft)
         for field in (self.to, self.cc, self.bcc, self.subject):
             field.textChanged.connect(self._changed)
@@ -376,16 +380,35 @@ class Composer(QWidget):
         store.save_draft(Draft(self.local_draft_id, message, updated=now))
         if mail is None or MailCapability.DRAFTS not in getattr(mail, "capabilities", frozenset()):
             return
-        draft_id = self.draft_id
+        self._push_draft(message, now)
+
+    def _push_draft(self, message: OutgoingMessage, now: dt.datetime) -> None:
+        """One save on the server at a time: a save made before the first answered would create a
+        second draft, since only the answer says the draft's id."""
+        if self._pushing:
+            self._push_next = (message, now)
+            return
+        self._pushing = True
+        store, mail = self.session.store, self.session.mail
+        assert store is not None and mail is not None
+
+        def settle() -> None:
+            self._pushing = False
+            if self._push_next is not None and self.sent is None:
+                following, self._push_next = self._push_next, None
+                self._push_draft(*following)
 
         def saved(draft: Draft) -> None:
-            if self.local_draft_id != draft.id and self.sent is None:
+            self.draft_id = draft.id
+            if self.sent is not None:  # sent meanwhile: the draft must not outlive the message
+                self._discard_draft()
+            elif self.local_draft_id != draft.id:
                 store.delete_draft(self.local_draft_id)
                 store.save_draft(Draft(draft.id, message, draft.message_id, now))
                 self.local_draft_id = draft.id
-            self.draft_id = draft.id
+            settle()
 
-        self.context.tasks.run(mail.save_draft(draft_id, message), saved, lambda error: None)
+        self.context.tasks.run(mail.save_draft(self.draft_id, message), saved, lambda error: settle())
 
     def _discard_draft(self) -> None:
         store, mail = self.session.store, self.session.mail

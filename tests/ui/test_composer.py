@@ -6,7 +6,7 @@ import datetime as dt
 
 from ui_support import HOSTILE_SUBJECT, screenshot, select_subject
 
-from host.ui.composer import UndoSend
+from host.ui.composer import Composer, UndoSend
 from host.ui.qt import QDropEvent, QMimeData, QPointF, Qt, QUrl
 
 
@@ -123,7 +123,8 @@ def test_files_dropped_on_the_composer_are_attached_and_sent_along(qtbot, window
     assert composer.sent.message.attachments[0].filename == "report.pdf"
 
 
-def test_drafts_save_themselves(qtbot, window, mail, emulator) -> None:
+def test_drafts_save_themselves(qtbot, window, mail, emulator, monkeypatch) -> None:
+    monkeypatch.setattr(Composer, "autosave_ms", 50)
     composer = open_composer(qtbot, window, mail)
 
     composer.subject.setText("Half-written thoughts")
@@ -149,7 +150,10 @@ def test_send_later_queues_the_message_for_the_chosen_time(qtbot, window, mail) 
     assert "will be sent on" in window.message_bar.message()
 
 
-def test_a_saved_draft_reopens_from_the_drafts_menu_and_replaces_itself(qtbot, window, mail, emulator) -> None:
+def test_a_saved_draft_reopens_from_the_drafts_menu_and_replaces_itself(
+    qtbot, window, mail, emulator, monkeypatch
+) -> None:
+    monkeypatch.setattr(Composer, "autosave_ms", 50)
     composer = open_composer(qtbot, window, mail)
     composer.subject.setText("Plans for May")
     qtbot.waitUntil(lambda: composer.draft_id is not None, timeout=10000)
