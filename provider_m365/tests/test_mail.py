@@ -162,6 +162,27 @@ async def test_a_full_sync_keeps_to_four_requests_in_flight(mail: M365MailProvid
     assert not [e for e in emulator.log.entries if e.status == 429]
 
 
+async def test_an_engine_sync_beside_the_calendar_stays_within_the_mailbox_limit(
+    connection, emulator: GraphEmulator, tmp_path
+) -> None:
+    from host.store import MailStore, new_key
+    from host.sync import SyncEngine
+    from provider_m365.calendar import M365CalendarProvider
+
+    emulator.faults.queue_latency(0.01, count=100_000, path=r"^/v1\.0/")
+    mail, calendar = M365MailProvider(connection), M365CalendarProvider(connection)
+    now = dt.datetime.now(dt.UTC)
+
+    async def calendars() -> None:
+        for found in await calendar.list_calendars():
+            await calendar.list_events(found.id, now - dt.timedelta(days=30), now + dt.timedelta(days=30))
+
+    with MailStore.open(tmp_path / "mail.db", new_key()) as store:
+        await asyncio.gather(SyncEngine(mail, store).sync(), calendars())
+        assert store.count()[0] == len(emulator.mailbox.messages)
+    assert emulator.concurrency.peak == 4 and emulator.concurrency.refused == 0
+
+
 async def test_a_fifth_concurrent_request_is_refused(server: str, emulator: GraphEmulator) -> None:
     emulator.faults.queue_latency(0.05, count=8, path=r"^/v1\.0/")
     token = (await sign_in(server))["access_token"]

@@ -10,6 +10,7 @@ import pytest
 
 from host.errors import RateLimited
 from host.providers import CalendarProviderFactory, MailProviderFactory
+from host.sandbox.service import SandboxOptions
 from provider_m365 import plugin
 from provider_m365.account import ACCOUNT_TYPE
 from provider_m365.emulator.app import GraphEmulator
@@ -86,6 +87,7 @@ def test_the_plugin_registers_everything_and_imports_lightly() -> None:
     assert isinstance(mail, MailProviderFactory) and isinstance(calendar, CalendarProviderFactory)
     assert mail.account_type == calendar.account_type == service.account_type == "m365"
     assert not set(mail.scopes) & set(calendar.scopes)  # either can be declined alone
+    assert isinstance(service.create_app(SandboxOptions(messages=3, events=2)), GraphEmulator)
     code = "import sys, provider_m365.plugin; print(sorted(sys.modules))"
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert "starlette" not in loaded and "provider_m365.mail" not in loaded and "provider_m365.emulator" not in loaded
