@@ -64,13 +64,17 @@ class MessageSink:
         raise NotImplementedError
 
 
+#: What to do after an error that brought no advice of its own.
+RETRY_HINT = "Try again in a moment; if it keeps failing, check your connection or sign out and in again."
+
+
 def describe_error(error: BaseException | str, hint: str | None = None) -> tuple[str, str]:
     """``(what happened, what to do)`` for any error, the host's own with their hint."""
     if isinstance(error, str):
         return error, hint or ""
     if isinstance(error, ZoomclientError):
         # Exception's own __str__: the message without the hint ZoomclientError appends.
-        return Exception.__str__(error), hint or error.hint
+        return Exception.__str__(error), hint or error.hint or RETRY_HINT
     name = type(error).__name__
     detail = str(error)
     return (

@@ -192,3 +192,23 @@ def test_new_inbox_mail_is_listed_and_announced_on_the_desktop(qtbot, window, ma
     qtbot.waitUntil(lambda: mail.model.rows[0].subject == "Fresh news", timeout=10000)
     qtbot.waitUntil(lambda: bool(announced))
     assert announced == [("New mail from Zed Zhou", "Fresh news")]
+
+
+def test_move_and_label_act_on_the_selection_and_move_can_be_undone(qtbot, window, mail, emulator) -> None:
+    store = window.session.store
+    work = next(f for f in store.folders() if f.name == "Work")
+    travel = next(f for f in store.folders() if f.name == "Travel")
+    select_subject(qtbot, mail, INVITE_SUBJECT)
+    message_id = mail.reader.message.id
+
+    mail.add_label(work)
+    qtbot.waitUntil(lambda: work.id in emulator.state.messages[message_id].folder_ids, timeout=10000)
+    assert window.message_bar.message() == "Labelled 1 message Work."
+
+    mail.move_to(travel)
+    qtbot.waitUntil(lambda: mail.model.row_of(message_id) is None)
+    qtbot.waitUntil(lambda: "INBOX" not in emulator.state.messages[message_id].folder_ids, timeout=10000)
+    assert travel.id in emulator.state.messages[message_id].folder_ids
+    window.message_bar.action_button.click()  # Undo
+    qtbot.waitUntil(lambda: mail.model.row_of(message_id) is not None)
+    qtbot.waitUntil(lambda: "INBOX" in emulator.state.messages[message_id].folder_ids, timeout=10000)

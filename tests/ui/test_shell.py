@@ -168,3 +168,24 @@ def test_the_demo_refuses_an_account_type_it_cannot_emulate(host) -> None:
     with pytest.raises(UsageError, match="emulator") as raised:
         demo_account_type(host, "nonesuch")
     assert names.ACCOUNT_TYPE in raised.value.hint
+
+
+def test_a_change_the_server_refuses_is_a_non_modal_error_saying_what_to_do(qtbot, window, emulator) -> None:
+    from host.ui.settings import SettingsDialog
+
+    emulator.faults.queue_status(403, count=10, path="/rules", method="POST")
+    dialog = SettingsDialog(window.context, window)
+    qtbot.addWidget(dialog)
+    rules = dialog.page("mail.rules")
+    rules.name.setText("Receipts")
+    rules.from_contains.setText("shop@example.com")
+
+    rules.add_button.click()
+
+    bar = window.message_bar
+    qtbot.waitUntil(lambda: bar.isVisible() and bar.is_error, timeout=10000)
+    what, _, todo = bar.message().partition("\n")
+    assert what and todo, "both what happened and what to do are shown"
+    assert "refused" in what and "Try again" in todo
+    assert not emulator.state.rules
+    dialog.close()
