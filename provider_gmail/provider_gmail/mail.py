@@ -85,9 +85,28 @@ def update_from_labels(message_id: str, label_ids: Sequence[str]) -> MessageUpda
     )
 
 
+#: What Gmail's ``in:`` takes; any other folder the host's ``in:`` names is a label.
+GMAIL_PLACES = frozenset(
+    {"inbox", "sent", "drafts", "draft", "spam", "trash", "starred", "important", "chats", "anywhere", "snoozed"}
+)
+
+
+def _place(match: re.Match[str]) -> str:
+    negated, value = match.group(1), match.group(2)
+    name = value.strip('"').lower()
+    if name == "archive":  # Gmail has no archive: mail in no place
+        places = ("inbox", "sent", "drafts", "spam", "trash")
+        return " ".join(f"-in:{p}" for p in places) if not negated else "{" + " ".join(f"in:{p}" for p in places) + "}"
+    if name in GMAIL_PLACES:
+        return f"{negated}in:{name}"
+    return f"{negated}label:{value}"
+
+
 def gmail_query(query: str) -> str:
-    """The host's operators are Gmail's; dates go from ``2024-05-01`` to Gmail's ``2024/05/01``."""
-    return re.sub(r"\b(before|after):(\d{4})-(\d{2})-(\d{2})\b", r"\1:\2/\3/\4", query)
+    """The host's operators are Gmail's but for dates (``2024-05-01`` -> ``2024/05/01``), the archive
+    and labels, which Gmail's ``in:`` does not take (``in:Work`` -> ``label:Work``)."""
+    query = re.sub(r"\b(before|after):(\d{4})-(\d{2})-(\d{2})\b", r"\1:\2/\3/\4", query)
+    return re.sub(r'(?<!\S)(-?)in:("[^"]+"|\S+)', _place, query)
 
 
 class GmailMail:

@@ -157,6 +157,11 @@ async def test_search_uses_gmails_query_syntax(mail: GmailMail, emulator: Google
     assert await mail.search("from:priya.sharma subject:zebra is:unread after:2026-01-01") == [found.id]
     assert await mail.search("zebra -in:inbox") == []
     assert len(await mail.search("in:anywhere", limit=7)) == 7
+    archived = {m.id for m in emulator.mailbox.messages.values() if not m.labels & {"INBOX", "SENT", "SPAM", "TRASH"}}
+    assert set(await mail.search("in:archive", limit=500)) == archived  # Gmail has none: the host's folder
+    work = {m.id for m in emulator.mailbox.messages.values() if "Label_1" in m.labels and "TRASH" not in m.labels}
+    assert set(await mail.search("in:Work", limit=500)) == work  # a label, as Gmail's label:
+    assert found.id in await mail.search("-in:archive zebra")
     assert "after:2026/01/01" in (await logged("GET", "/messages"))[0].query_params["q"][0]
 
 

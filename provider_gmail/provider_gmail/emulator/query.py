@@ -1,6 +1,7 @@
 """Gmail's search syntax (``q``), the operators a mail client uses: ``from: to: cc: bcc: subject:
 has:attachment filename: in: label: is: after: before: older_than: newer_than: rfc822msgid:``,
-``-`` for negation, quoted phrases and bare words. ``OR`` and braces are not served."""
+``-`` for negation, ``{a b}`` for either, quoted phrases and bare words. ``OR`` and parentheses
+are not served."""
 
 from __future__ import annotations
 
@@ -75,6 +76,13 @@ def _label_key(name: str) -> str:
 
 def parse(text: str, label_names: dict[str, str]) -> Query:
     """``label_names`` maps label id -> name, for ``label:``."""
+    groups: list[str] = []
+
+    def keep(match: re.Match[str]) -> str:
+        groups.append(match.group(1))
+        return f" @group{len(groups) - 1} "
+
+    text = re.sub(r"\{([^{}]*)\}", keep, text)  # {a b} is Gmail's "a OR b"
     try:
         words = shlex.split(text, posix=True)
     except ValueError:
@@ -90,7 +98,12 @@ def parse(text: str, label_names: dict[str, str]) -> Query:
         key = key.lower() if colon else ""
         value = value.lower()
         test: Test
-        if key in ("from", "to", "cc", "bcc"):
+        group = re.fullmatch(r"@group(\d+)", word)
+        if group is not None:
+            alternatives = [parse(w, label_names) for w in groups[int(group.group(1))].split()]
+            spam_trash = spam_trash or any(a.spam_trash for a in alternatives)
+            test = lambda c, alts=alternatives: any(a(c) for a in alts)  # noqa: E731
+        elif key in ("from", "to", "cc", "bcc"):
             field = "sender" if key == "from" else key
             test = lambda c, f=field, v=value: v in c.facts().addresses(f)  # noqa: E731
         elif key == "subject":
