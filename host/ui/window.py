@@ -109,6 +109,7 @@ class MainWindow(QMainWindow):
         self.sign_in_page = SignInPage(self)
         self.views = QTabWidget()
         self.views.setAccessibleName("Views")
+        self.views.tabBar().setAccessibleName("Choose a view")
         self.views.setDocumentMode(True)
         self.pages.addWidget(self.sign_in_page)
         self.pages.addWidget(self.views)

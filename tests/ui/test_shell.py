@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from testprovider import names
-from ui_support import screenshot
+from ui_support import HOSTILE_SUBJECT, screenshot, select_subject
 
 from host.errors import ZoomclientError
 from host.model.mail import AutoReplyMode
@@ -189,3 +189,23 @@ def test_a_change_the_server_refuses_is_a_non_modal_error_saying_what_to_do(qtbo
     assert "refused" in what and "Try again" in todo
     assert not emulator.state.rules
     dialog.close()
+
+
+def test_every_control_a_keyboard_can_reach_has_a_name(qtbot, window, mail) -> None:
+    from host.ui.qt import QAbstractButton, QLineEdit, Qt, QWidget
+
+    composer = window.compose(None)
+    select_subject(qtbot, mail, HOSTILE_SUBJECT)
+    nameless = []
+    for top in (window, composer):
+        for widget in top.findChildren(QWidget):
+            if not widget.isVisibleTo(top) or widget.focusPolicy() == Qt.FocusPolicy.NoFocus:
+                continue
+            if widget.parent() is not None and widget.parent().inherits("QAbstractScrollArea"):
+                continue  # a scroll area's viewport speaks for its area
+            text = widget.text() if isinstance(widget, QAbstractButton | QLineEdit) else ""
+            if isinstance(widget, QLineEdit):
+                text = ""  # a field's content is not its name
+            if not (widget.accessibleName() or text):
+                nameless.append(f"{type(widget).__name__} {widget.objectName()!r} in {type(widget.parent()).__name__}")
+    assert nameless == []
