@@ -212,3 +212,15 @@ def test_move_and_label_act_on_the_selection_and_move_can_be_undone(qtbot, windo
     window.message_bar.action_button.click()  # Undo
     qtbot.waitUntil(lambda: mail.model.row_of(message_id) is not None)
     qtbot.waitUntil(lambda: "INBOX" in emulator.state.messages[message_id].folder_ids, timeout=10000)
+
+
+def test_a_plain_text_message_is_shown_as_plain_text(qtbot, window, mail) -> None:
+    store = window.session.store
+    plain = next(
+        m for m in (store.get_message(r.id) for r in mail.model.rows) if m.body_html is None and m.body_text.strip()
+    )
+    mail.table.selectRow(mail.model.row_of(plain.id))
+    qtbot.waitUntil(lambda: mail.reader.message is not None and mail.reader.message.id == plain.id)
+
+    assert mail.reader.plain_text().strip() == plain.body_text.strip()
+    assert not mail.reader.remote_bar.isVisible()

@@ -209,3 +209,15 @@ def test_every_control_a_keyboard_can_reach_has_a_name(qtbot, window, mail) -> N
             if not (widget.accessibleName() or text):
                 nameless.append(f"{type(widget).__name__} {widget.objectName()!r} in {type(widget.parent()).__name__}")
     assert nameless == []
+
+
+def test_the_sign_in_button_signs_in_again_after_sign_out(qtbot, window, monkeypatch) -> None:
+    monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.Yes)
+    window.ask_sign_out()
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.sign_in_page, timeout=10000)
+
+    window.sign_in_page.buttons[0].click()
+
+    mail = window.main_views["mail"]
+    qtbot.waitUntil(lambda: window.session is not None and mail.model.rowCount() > 0, timeout=20000)
+    assert window.pages.currentWidget() is window.views
