@@ -26,7 +26,7 @@ def zone(name: str | None) -> dt.tzinfo:
     try:
         return ZoneInfo(name or "UTC")
     except (ZoneInfoNotFoundError, ValueError):
-        raise bad_request(f"Invalid time zone definition for start time: {name}", reason="timeRangeEmpty") from None
+        raise bad_request(f"Invalid time zone definition for start time: {name}", reason="invalid") from None
 
 
 def parse_time(text: str, name: str = "timeMin") -> dt.datetime:
