@@ -8,7 +8,9 @@ at a time through ``$batch`` and parsed by the host's parser.
 Sync: Graph's delta is per mail folder. The cursor is one opaque string holding every folder's delta
 link and the server time it was taken at; ``changes`` follows them all. Delta does not say whether an
 item is new or changed, so a message created after the cursor's time is reported as added (with its
-body) and any other as an update of folders and flags (a move keeps the immutable id).
+body) and any other as an update of folders and flags (a move keeps the immutable id). The first
+round of delta links is taken in the catch-up after a full listing, not before it (see
+:meth:`M365MailProvider.current_cursor`).
 
 Graph has no signature API: ``SIGNATURES`` is not among the capabilities and the host keeps signatures.
 """
@@ -20,6 +22,7 @@ import base64
 import datetime as dt
 import email.utils
 import json
+import secrets
 from collections.abc import Sequence
 from typing import Any
 
@@ -65,7 +68,10 @@ LIMITS = ProviderLimits(max_concurrency=4, batch_size=20, page_size=100)
 CATEGORY = "category:"
 GRAPH_ATTACHMENT = "graph:"
 #: What sync needs of a message besides its MIME content.
-META = "id,parentFolderId,conversationId,isRead,flag,categories,receivedDateTime,createdDateTime,hasAttachments"
+META = (
+    "id,parentFolderId,conversationId,isRead,flag,categories,receivedDateTime,createdDateTime,"
+    "lastModifiedDateTime,hasAttachments"
+)
 WELL_KNOWN = {
     "inbox": FolderKind.INBOX,
     "sentitems": FolderKind.SENT,
@@ -117,15 +123,15 @@ def _addresses(items: Any) -> tuple[Address, ...]:
     )
 
 
-def encode_cursor(stamp: dt.datetime, links: dict[str, str]) -> str:
-    data = {"v": 1, "t": stamp.isoformat(), "links": links}
+def encode_cursor(stamp: dt.datetime, links: dict[str, str], listing: str | None = None) -> str:
+    data = {"v": 1, "t": stamp.isoformat(), "links": links, "listing": listing}
     return base64.urlsafe_b64encode(json.dumps(data, separators=(",", ":")).encode()).decode()
 
 
-def decode_cursor(cursor: str) -> tuple[dt.datetime, dict[str, str]]:
+def decode_cursor(cursor: str) -> tuple[dt.datetime, dict[str, str], str | None]:
     try:
         data = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-        return dt.datetime.fromisoformat(data["t"]), dict(data["links"])
+        return dt.datetime.fromisoformat(data["t"]), dict(data["links"]), data.get("listing")
     except (ValueError, KeyError, TypeError) as error:
         raise CursorExpired(f"The Microsoft 365 sync position is unreadable ({type(error).__name__}).") from None
 
@@ -150,6 +156,9 @@ class M365MailProvider:
         self.graph = GraphClient(connection)
         self.account = connection.account
         self._well_known: dict[str, str] | None = None
+        # The listing under way (see current_cursor) and the ids it brought.
+        self._listing: str | None = None
+        self._listed: set[str] = set()
 
     # -- folders ----------------------------------------------------------------------------------
 
@@ -263,6 +272,7 @@ class M365MailProvider:
                 params["$filter"] = f"receivedDateTime ge {since.astimezone(dt.UTC).strftime('%Y-%m-%dT%H:%M:%SZ')}"
             page = await self.graph.get("me/messages", params=params)
         messages = await self._with_bodies(page.get("value", []))
+        self._listed.update(m.id for m in messages)
         link = page.get("@odata.nextLink")
         return MessagePage(tuple(messages), self.graph.relative(link) if link else None)
 
@@ -331,14 +341,44 @@ class M365MailProvider:
             url, params = page["@odata.nextLink"], None
 
     async def current_cursor(self) -> str:
-        folders = await self._mail_folder_ids()
+        """The server's time, and a new listing: cheap, so that the first page comes at once.
+
+        Graph has no "latest" delta link for mail: one takes a full round through every folder. That
+        round runs in the catch-up after the listing instead (:meth:`_first_round`), which tells what
+        changed since this time from the messages' own timestamps, and what was deleted from the ids
+        this session listed.
+        """
+        response = await self.graph.send("GET", "me/mailFolders/inbox", params={"$select": "id"})
+        self._listing, self._listed = secrets.token_hex(8), set()
+        return encode_cursor(_server_time(response.headers), {}, self._listing)
+
+    async def _first_round(self, since: dt.datetime, listing: str, folders: list[str]) -> ChangePage:
+        if listing != self._listing:
+            # The listing was made by another session (the host restarted in between): what it
+            # listed is unknown here, so deletions could be missed. A new listing misses nothing.
+            raise CursorExpired("The listing this catch-up belongs to was made before a restart.")
         rounds = await asyncio.gather(*(self._delta(f, None) for f in folders))
+        present = {item["id"]: item for items, _, _ in rounds for item in items if "@removed" not in item}
+        threshold = since - NEW_MARGIN
+        new = [i for i in present.values() if (_time(i.get("createdDateTime")) or threshold) >= threshold]
+        new_ids = {i["id"] for i in new}
+        updated = [
+            MessageUpdate(i["id"], folder_ids(i), not i.get("isRead", False), _flagged(i))
+            for i in present.values()
+            if i["id"] not in new_ids and (_time(i.get("lastModifiedDateTime")) or threshold) >= threshold
+        ]
+        deleted = tuple(sorted(self._listed - set(present)))
+        added = await self._with_bodies(new) if new else []
+        self._listed = set()
         stamp = min((r[2] for r in rounds), default=dt.datetime.now(dt.UTC))
-        return encode_cursor(stamp, {f: r[1] for f, r in zip(folders, rounds, strict=True)})
+        cursor = encode_cursor(stamp, {f: r[1] for f, r in zip(folders, rounds, strict=True)})
+        return ChangePage(tuple(added), tuple(updated), deleted, cursor, False)
 
     async def changes(self, cursor: str) -> ChangePage:
-        since, links = decode_cursor(cursor)
+        since, links, listing = decode_cursor(cursor)
         folders = await self._mail_folder_ids()
+        if listing is not None:
+            return await self._first_round(since, listing, folders)
         if set(links) - set(folders):
             # A folder went away with its messages, and no delta round of it is left to say which.
             raise CursorExpired("A mail folder was deleted on the server since the last sync.")

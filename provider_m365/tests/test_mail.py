@@ -116,8 +116,32 @@ async def test_changes_report_what_happened_on_the_server(mail: M365MailProvider
     assert (again.added, again.updated, again.deleted) == ((), (), ())
 
 
-async def test_an_expired_delta_link_is_cursor_expired(mail: M365MailProvider, emulator: GraphEmulator) -> None:
+async def test_the_catch_up_after_a_listing_misses_nothing(
+    mail: M365MailProvider, emulator: GraphEmulator, connection
+) -> None:
+    control = GraphControl(emulator)
     cursor = await mail.current_cursor()
+    assert len(emulator.log.find("GET", "/v1.0/")) == 1  # cheap: the first page is not kept waiting
+    listed = await mail.list_messages(page_token=None, since=None)
+    ids = [m.id for m in listed.messages]
+    # While the listing went on: a new message, a listed one read, one deleted, one moved.
+    new_id = control.deliver(subject="During the listing", body="x", sender="ana.mueller@example.de")
+    control.mark(ids[0], unread=not listed.messages[0].unread)
+    control.remove(ids[1])
+    emulator.mailbox.move(emulator.mailbox.message(ids[2]), "junkemail")
+    other = M365MailProvider(connection)  # a restart between listing and catch-up
+    with pytest.raises(CursorExpired):
+        await other.changes(cursor)
+    page = await mail.changes(cursor)
+    assert [m.id for m in page.added] == [new_id]
+    assert {u.id for u in page.updated} == {ids[0], ids[2]}
+    assert page.deleted == (ids[1],)
+    quiet = await mail.changes(page.cursor)
+    assert (quiet.added, quiet.updated, quiet.deleted) == ((), (), ())
+
+
+async def test_an_expired_delta_link_is_cursor_expired(mail: M365MailProvider, emulator: GraphEmulator) -> None:
+    cursor = (await mail.changes(await mail.current_cursor())).cursor  # the first round gives delta links
     emulator.faults.expire_cursors(1)
     with pytest.raises(CursorExpired):
         await mail.changes(cursor)
