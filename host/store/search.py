@@ -30,16 +30,19 @@ class Compiled:
 
     ``fts`` is an FTS5 expression that matching messages must (or, with ``fts_negated``, must not)
     match; ``fts_one_word`` says it is a single word, cheap to count. ``folder_id`` is set when the
-    walk should go through that folder's index.
+    walk should go through that folder's index. ``since`` (inclusive) and ``until`` (exclusive) bound
+    the date in epoch ms; they are kept apart so the walk can start and stop on the index it walks.
     """
 
-    where: tuple[str, ...]
-    params: tuple[Any, ...]
-    fts: str | None
-    fts_negated: bool
-    fts_one_word: bool
-    folder_id: str | None
-    empty: bool  # a condition no message can meet (an unknown folder): skip the database
+    where: tuple[str, ...] = ()
+    params: tuple[Any, ...] = ()
+    fts: str | None = None
+    fts_negated: bool = False
+    fts_one_word: bool = False
+    folder_id: str | None = None
+    since: int | None = None
+    until: int | None = None
+    empty: bool = False  # a condition no message can meet (an unknown folder): skip the database
 
 
 def compile_query(query: Query, resolve_folder: Callable[[str], Sequence[str]]) -> Compiled:
@@ -62,6 +65,8 @@ def compile_query(query: Query, resolve_folder: Callable[[str], Sequence[str]]) 
         fts = " OR ".join(negative)
 
     walk_folder: str | None = None
+    since: int | None = None
+    until: int | None = None
     for term in query.terms:
         if term.field == "has":
             where.append(f"m.has_attachments = {0 if term.negated else 1}")
@@ -71,14 +76,15 @@ def compile_query(query: Query, resolve_folder: Callable[[str], Sequence[str]]) 
         elif term.field in ("before", "after"):
             start = to_ms(_start_of_day(dt.date.fromisoformat(term.value)))
             # before:D is before D's midnight; after:D is from D's midnight on (Gmail's reading).
-            older = (term.field == "before") != term.negated
-            where.append("m.date < ?" if older else "m.date >= ?")
-            params.append(start)
+            if (term.field == "before") != term.negated:
+                until = start if until is None else min(until, start)
+            else:
+                since = start if since is None else max(since, start)
         elif term.field == "in":
             ids = list(dict.fromkeys(resolve_folder(term.value)))
             if not ids:
                 if not term.negated:
-                    return Compiled((), (), None, False, False, None, empty=True)
+                    return Compiled(empty=True)
                 continue
             if len(ids) == 1 and not term.negated and walk_folder is None:
                 walk_folder = ids[0]
@@ -86,7 +92,14 @@ def compile_query(query: Query, resolve_folder: Callable[[str], Sequence[str]]) 
             where.append(folder_condition(len(ids), negated=term.negated))
             params.extend(ids)
     return Compiled(
-        tuple(where), tuple(params), fts, bool(negative and not positive), one_word, walk_folder, empty=False
+        where=tuple(where),
+        params=tuple(params),
+        fts=fts,
+        fts_negated=bool(negative and not positive),
+        fts_one_word=one_word,
+        folder_id=walk_folder,
+        since=since,
+        until=until,
     )
 
 

@@ -404,7 +404,8 @@ class MailStore:
                 )
                 where.insert(0, condition)
                 params[:0] = fts_params
-            return _summaries(conn, where, params, compiled.folder_id, limit, before, walk=walk)
+            dates = (compiled.since, compiled.until)
+            return _summaries(conn, where, params, compiled.folder_id, limit, before, walk=walk, dates=dates)
 
     def list_threads(
         self, folder_id: str | None = None, *, limit: int = 50, before: tuple[dt.datetime, str] | None = None
@@ -843,11 +844,17 @@ def _summaries(
     before: tuple[dt.datetime, str] | None,
     *,
     walk: bool,
+    dates: tuple[int | None, int | None] = (None, None),
 ) -> list[MessageSummary]:
     """A page of summaries, newest first: walking a date index (``walk``), else sorting what ``where``
-    selects (for a handful of full-text matches)."""
+    selects (for a handful of full-text matches). ``dates`` bounds the date: from (inclusive), until."""
     conditions = list(where)
     args = list(params)
+    date = "m.date" if folder_id is None or not walk else "f.date"  # the walked index's, to seek on it
+    for bound, operator in zip(dates, (">=", "<"), strict=True):
+        if bound is not None:
+            conditions.append(f"{date} {operator} ?")
+            args.append(bound)
     if folder_id is None or not walk:
         source = "messages AS m INDEXED BY messages_by_date" if walk else "messages AS m"
         order = "m.date DESC, m.id DESC"

@@ -110,6 +110,11 @@ def ids(store: MailStore, query: str) -> list[int]:
         ("after:2024-03-09 before:2024-03-10", [2]),
         ("-after:2024-03-01", [4]),
         ("-before:2024-03-10", [1]),
+        ("after:2024-01-01 after:2024-03-09", [1, 2]),  # the later bound wins
+        ("before:2024-03-10 before:2024-03-09", [3, 4]),
+        ("after:2024-03-10 before:2024-03-09", []),
+        ("in:inbox before:2024-03-10", [2]),  # bounds on the folder's own index
+        ("in:sent after:2024-03-08 -after:2024-03-09", [3]),
         # in: / label: by id, name or kind, any case
         ("in:inbox", [1, 2]),
         ("in:INBOX budget", [1, 2]),
