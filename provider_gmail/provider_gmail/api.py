@@ -33,19 +33,21 @@ RATE_REASONS = frozenset({"rateLimitExceeded", "userRateLimitExceeded", "quotaEx
 class UnitBucket:
     """A token bucket on Google's quota units: ``acquire(units)`` waits until they are there.
 
-    Starts full, as the server's bucket does. ``clock`` and ``sleep`` are injectable for tests.
+    It refills a little slower than the server's and holds as much (a whole batch of 50 gets, 250
+    units), and starts full, as the server's bucket does. ``clock`` and ``sleep`` are injectable for
+    tests.
     """
 
     def __init__(
         self,
         rate: float = UNITS_PER_SECOND * SAFETY,
-        capacity: float | None = None,
+        capacity: float = UNITS_PER_SECOND,
         *,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Any] = asyncio.sleep,
     ) -> None:
         self.rate = rate
-        self.capacity = capacity if capacity is not None else rate
+        self.capacity = capacity
         self.clock = clock
         self.sleep = sleep
         self.tokens = self.capacity

@@ -25,7 +25,7 @@ class FakeTime:
 
 async def test_the_bucket_spends_units_at_the_rate_and_waits_for_more() -> None:
     time = FakeTime()
-    bucket = UnitBucket(250, clock=time.clock, sleep=time.sleep)
+    bucket = UnitBucket(250, 250, clock=time.clock, sleep=time.sleep)
     for _ in range(50):
         await bucket.acquire(5)  # a batch of 50 gets is the whole second
     assert time.slept == []
