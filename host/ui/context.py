@@ -13,7 +13,9 @@ A view (the mail view, the calendar view, any plugin's pane or settings page) ge
   ``context.run_action(action, parent=..., message=..., ...)`` to run one with the shell's dialogs;
 - ``context.compose(message)`` — open the composer (new, reply, forward, an action's draft), or
   ``context.compose(draft=draft)`` to go on with a saved draft;
-- ``context.views(area)`` / ``context.create_view(view)`` — build another plugin's view (sidebars);
+- ``context.views(area)`` / ``context.create_view(view)`` — build another plugin's view (sidebars).
+  A SIDEBAR view's widget may define ``show_item(item)``: the main view hosting it calls it with what
+  is in front — a :class:`~host.model.mail.Message`, an :class:`~host.model.calendar.Event`, or None;
   ``context.show_view(view_id)`` brings a main view to the front (from mail to the calendar, say);
 - ``context.signals`` — :class:`ShellSignals`: ``account_changed(session or None)``,
   ``sync_progress(SyncProgress)`` and ``mail_changed()``, all delivered on the GUI thread;
@@ -28,6 +30,7 @@ sign-out); it cancels nothing itself: the runner cancels every task when the win
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -41,6 +44,9 @@ if TYPE_CHECKING:
     from host.app import Host
     from host.model.mail import Draft, OutgoingMessage
     from host.ui.tasks import TaskRunner
+
+
+log = logging.getLogger(__name__)
 
 
 class ShellSignals(QObject):
@@ -63,6 +69,9 @@ class MessageSink:
     def show_info(self, text: str, *, action: tuple[str, Callable[[], None]] | None = None) -> None:
         raise NotImplementedError
 
+
+#: The method a SIDEBAR view's widget may have, called with the message or event in front.
+SIDEBAR_SHOW_ITEM = "show_item"
 
 #: What to do after an error that brought no advice of its own.
 RETRY_HINT = "Try again in a moment; if it keeps failing, check your connection or sign out and in again."
@@ -190,6 +199,21 @@ class ViewContext:
 
     def notify_desktop(self, title: str, text: str) -> None:
         self._notify_desktop(title, text)
+
+    @staticmethod
+    def show_item(sidebars: list[QWidget], item: Any) -> None:
+        """Tell each sidebar what is in front now (see the module docstring); one that fails is reported."""
+        for sidebar in sidebars:
+            show = getattr(sidebar, SIDEBAR_SHOW_ITEM, None)
+            if show is None:
+                continue
+            try:
+                show(item)
+            except Exception as error:  # a broken sidebar must not break the reader or the calendar
+                log.exception("a sidebar failed to show an item")
+                what, todo = describe_error(error)
+                sidebar.setEnabled(False)
+                sidebar.setToolTip(f"{what} {todo}")
 
     @staticmethod
     def settings_group(view_id: str) -> str:

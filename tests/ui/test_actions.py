@@ -15,6 +15,7 @@ from host.actions import Action, ActionContext, ActionPlace, ActionResult
 from host.app import Host
 from host.hookspecs import hookimpl
 from host.ui.qt import QInputDialog, QMessageBox
+from host.views import View, ViewArea
 
 
 async def share(context: ActionContext) -> ActionResult:
@@ -29,7 +30,23 @@ async def add_link(context: ActionContext) -> ActionResult:
     return ActionResult(draft=attrs.evolve(draft, body_text=draft.body_text + "\nJoin: https://zoom.us/j/123"))
 
 
+def sender_card(context: object) -> object:
+    from host.ui.qt import QLabel
+
+    class Card(QLabel):
+        def show_item(self, item: object) -> None:
+            self.setText(item.sender.email if item is not None and item.sender else "")
+
+    card = Card()
+    card.setAccessibleName("Sender card")
+    return card
+
+
 class Workflows:
+    @hookimpl
+    def register_views(self, register: Callable[[View], None]) -> None:
+        register(View("sender-card", "Sender", ViewArea.SIDEBAR, sender_card))
+
     @hookimpl
     def register_actions(self, register: Callable[[Action], None]) -> None:
         register(
@@ -83,3 +100,14 @@ def test_a_composer_action_changes_the_draft_being_written(qtbot, window, mail) 
     qtbot.waitUntil(lambda: "Join: https://zoom.us/j/123" in composer.body.toPlainText(), timeout=10000)
     assert composer.body.toPlainText().startswith("See you there.")
     assert composer.to.text() == "bo@example.com"
+
+
+def test_a_sidebar_is_told_which_message_is_in_front(qtbot, mail) -> None:
+    [card] = mail.sidebars
+    assert mail.sidebar_tabs.tabText(0) == "Sender"
+
+    select_subject(qtbot, mail, HOSTILE_SUBJECT)
+    assert card.text() == "billing@shady.example"
+
+    mail.folders.select(next(f.id for f in mail.folders.folders() if f.name == "Sent"))
+    assert card.text() == ""

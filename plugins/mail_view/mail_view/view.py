@@ -36,11 +36,13 @@ from host.ui.qt import (
     QSplitter,
     Qt,
     QTableView,
+    QTabWidget,
     QTimer,
     QToolBar,
     QVBoxLayout,
     QWidget,
 )
+from host.views import ViewArea
 from mail_view.folders import FolderTree
 from mail_view.listmodel import Column, MessageListModel, Row
 from mail_view.reader import Reader
@@ -154,6 +156,14 @@ class MailView(QWidget):
         self.splitter.addWidget(left)
         self.splitter.addWidget(middle)
         self.splitter.addWidget(right)
+        # Plugins' panes beside the message (who joined, a contact card), told which message is in front.
+        self.sidebars = [context.create_view(view) for view in context.views(ViewArea.SIDEBAR)]
+        if self.sidebars:
+            self.sidebar_tabs = QTabWidget()
+            self.sidebar_tabs.setAccessibleName("Sidebars")
+            for view, widget in zip(context.views(ViewArea.SIDEBAR), self.sidebars, strict=True):
+                self.sidebar_tabs.addTab(widget, view.title)
+            self.splitter.addWidget(self.sidebar_tabs)
         self.splitter.setSizes([200, 460, 540])
         self.splitter.setStretchFactor(2, 1)
         self.splitter.splitterMoved.connect(lambda *_: self._save_layout())
@@ -295,7 +305,7 @@ class MailView(QWidget):
     # -- account and sync ----------------------------------------------------------------------
 
     def _account_changed(self, session: AccountSession | None) -> None:
-        self.reader.show_message(None)
+        self._show(None)
         self.search.clear()
         if session is None or session.store is None:
             self.account_label.setText("Not signed in" if session is None else "Mail is off for this account")
@@ -390,7 +400,7 @@ class MailView(QWidget):
             pager = lambda before, limit: store.list_messages(folder_id, limit=limit, before=before)  # noqa: E731
         self._newest_first()
         self._safe(lambda: self.model.set_source(self._guarded(pager)))
-        self.reader.show_message(None)
+        self._show(None)
         self.conversation.hide()
         self._update_count()
         self._update_actions()
@@ -487,6 +497,7 @@ class MailView(QWidget):
 
     def _show(self, message: Message | None) -> None:
         self.reader.show_message(message)
+        self.context.show_item(self.sidebars, message)
         self._update_actions()
         engine = self._engine()
         if message is not None and message.unread and engine is not None:
