@@ -36,7 +36,6 @@ COST = {
     "messages.modify": 5,
     "messages.batchModify": 50,
     "messages.trash": 5,
-    "messages.untrash": 5,
     "messages.batchDelete": 50,
     "messages.send": 100,
     "attachments.get": 5,
