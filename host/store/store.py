@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import attrs
 import nh3
 from sqlcipher3 import dbapi2 as sqlcipher
 
@@ -219,7 +220,8 @@ class MailStore:
                         f.hidden,
                         codec.dumps(f.provider_data),
                     )
-                    for position, f in enumerate({f.id: f for f in folders}.values())
+                    # Scrubbed: a hostile JSON answer can hold lone surrogates, which SQLite refuses.
+                    for position, f in enumerate({f.id: f for f in map(_scrubbed, folders)}.values())
                 ],
             )
 
@@ -272,6 +274,14 @@ class MailStore:
 
         Cached attachment contents survive a replace.
         """
+        try:
+            self._upsert(messages)
+        except UnicodeEncodeError:
+            # A broken encoding decoded with surrogateescape leaves lone surrogates, which UTF-8 and
+            # so SQLite cannot hold. Keep the mail, with "?" in their place, rather than lose it.
+            self._upsert([_scrubbed(m) for m in messages])
+
+    def _upsert(self, messages: Sequence[Message]) -> None:
         with self._writing() as conn:
             existing = _existing_ids(conn, [m.id for m in messages])
             stale_entries = set()
@@ -789,6 +799,21 @@ def _link_folders(conn: Any, message_id: str, folder_ids: Sequence[str], date: i
         "INSERT INTO message_folders (message_id, folder_id, position, date, unread) VALUES (?, ?, ?, ?, ?)",
         [(message_id, f, i, date, unread) for i, f in enumerate(dict.fromkeys(folder_ids))],
     )
+
+
+def _scrubbed(value: Any) -> Any:
+    """``value`` with every string made encodable as UTF-8 (lone surrogates become "?")."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "replace").decode("utf-8")
+    if isinstance(value, tuple):
+        return tuple(_scrubbed(v) for v in value)
+    if isinstance(value, list):
+        return [_scrubbed(v) for v in value]
+    if isinstance(value, dict):
+        return {_scrubbed(k): _scrubbed(v) for k, v in value.items()}
+    if attrs.has(type(value)):
+        return attrs.evolve(value, **{f.name: _scrubbed(getattr(value, f.name)) for f in attrs.fields(type(value))})
+    return value
 
 
 def _write_index(conn: Any, stale: Iterable[int], entries: Iterable[tuple[Any, ...]]) -> None:

@@ -66,6 +66,24 @@ def test_the_same_id_twice_in_one_batch_keeps_the_last(store: MailStore) -> None
     assert store.search("first") == []
 
 
+def test_lone_surrogates_from_broken_encodings_do_not_lose_the_mail(store: MailStore) -> None:
+    broken = make_message(
+        1,
+        subject="Caf\udce9 menu",
+        sender=Address("chef@example.com", "Ch\udcefef"),
+        body_text="Today: cr\udce8me br\udcfbl\udce9e",
+        headers=(("Subject", "Caf\udce9 menu"),),
+        provider_data={"raw-\udcff": "\udcff"},
+    )
+    store.upsert_messages([broken, make_message(2)])
+    got = store.get_message("m0001")
+    assert got.subject == "Caf? menu"
+    assert got.sender.name == "Ch?ef"
+    assert got.headers == (("Subject", "Caf? menu"),)
+    assert [m.id for m in store.search("menu")] == ["m0001"]
+    assert store.get_message("m0002") == make_message(2)
+
+
 def test_apply_updates_changes_folders_and_flags_only(store: MailStore) -> None:
     store.upsert_messages([make_message(1, unread=True), make_message(2)])
     store.apply_updates(
@@ -127,6 +145,11 @@ def test_counts_follow_flag_changes(store: MailStore) -> None:
     assert store.count("INBOX") == (9, 5)
     assert store.count("Label_1") == (9, 5)
     assert store.count() == (9, 5)
+
+
+def test_folder_names_with_lone_surrogates_are_kept(store: MailStore) -> None:
+    store.replace_folders([Folder("x", "Bad \ud800 name")])
+    assert [f.name for f in store.folders()] == ["Bad ? name"]
 
 
 def test_replace_folders_and_folder_by_kind(store: MailStore) -> None:
