@@ -27,6 +27,9 @@ IMMUTABLE_IDS = 'IdType="ImmutableId"'
 CURSOR_CODES = frozenset({"syncStateNotFound", "syncStateInvalid", "resyncRequired", "SyncStateNotFound"})
 #: How often the items of a batch throttled on their own are tried again before giving up.
 BATCH_RETRIES = 5
+#: Throttles waited out inside one request: how many, and the longest Retry-After (seconds) waited.
+INLINE_RETRIES = 3
+MAX_INLINE_WAIT = 5.0
 
 # One gate per mailbox, shared by the mail and calendar sessions of an account (they share its client).
 _GATES: weakref.WeakKeyDictionary[httpx.AsyncClient, asyncio.Semaphore] = weakref.WeakKeyDictionary()
@@ -120,15 +123,26 @@ class GraphClient:
         prefer: Sequence[str] = (),
         cursor: bool = False,
     ) -> httpx.Response:
-        """One request; raises the host's error for anything but 2xx."""
+        """One request; raises the host's error for anything but 2xx.
+
+        A short throttle (429 with a Retry-After of at most ``MAX_INLINE_WAIT``) is waited out here, a
+        few times, as Microsoft's own SDKs do: the calls that make up one provider operation (a page
+        and its batches) then do not lose the work already done. Longer ones go to the sync engine,
+        which pauses every call.
+        """
         all_headers = {"Prefer": ", ".join((self.prefer, *prefer)), **(headers or {})}
-        try:
-            async with self.gate:
-                response = await self.connection.http.request(
-                    method, self.url(path), params=params, json=json, content=content, headers=all_headers
-                )
-        except httpx.TransportError as error:
-            raise TransientError(f"Microsoft 365 could not be reached ({type(error).__name__}).") from error
+        for attempt in range(INLINE_RETRIES + 1):
+            try:
+                async with self.gate:
+                    response = await self.connection.http.request(
+                        method, self.url(path), params=params, json=json, content=content, headers=all_headers
+                    )
+            except httpx.TransportError as error:
+                raise TransientError(f"Microsoft 365 could not be reached ({type(error).__name__}).") from error
+            wait = _retry_after(response.headers, default=MAX_INLINE_WAIT + 1)
+            if response.status_code != 429 or wait > MAX_INLINE_WAIT or attempt == INLINE_RETRIES:
+                break
+            await asyncio.sleep(wait)  # outside the gate: the slot is free for others meanwhile
         if response.status_code >= 400:
             try:
                 body = response.json()

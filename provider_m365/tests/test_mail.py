@@ -218,8 +218,11 @@ async def test_a_fifth_concurrent_request_is_refused(server: str, emulator: Grap
 
 
 async def test_throttling_and_server_errors_become_host_errors(mail: M365MailProvider, emulator: GraphEmulator) -> None:
+    emulator.faults.queue_status(429, count=2, path="/mailboxSettings", retry_after=0.01)
+    await mail.get_auto_reply()  # short throttles are waited out inside the request
+    assert [e.status for e in emulator.log.find("GET", "/mailboxSettings")] == [429, 429, 200]
     emulator.faults.queue_status(429, path="/mailFolders", retry_after=7)
-    with pytest.raises(RateLimited) as throttled:
+    with pytest.raises(RateLimited) as throttled:  # a long one goes to the engine, which pauses every call
         await mail.list_folders()
     assert throttled.value.retry_after == 7
     emulator.faults.queue_status(503, path="/mailFolders")
