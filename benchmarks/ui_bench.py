@@ -110,22 +110,22 @@ def big_store(path: Path, count: int) -> MailStore:
     store.replace_folders([Folder("INBOX", "Inbox", FolderKind.INBOX)])
     sender = Address("ana@example.com", "Ana Müller")
     base = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
-    with store.transaction():
-        for start in range(0, count, 5000):
-            store.upsert_messages(
-                [
-                    Message(
-                        id=f"m{i:07d}",
-                        thread_id=f"t{i // 3:07d}",
-                        subject=f"Quarterly numbers, part {i}",
-                        sender=sender,
-                        date=base + dt.timedelta(minutes=i),
-                        folder_ids=("INBOX",),
-                        snippet="Here are the figures we talked about",
-                    )
-                    for i in range(start, min(start + 5000, count))
-                ]
-            )
+    # One transaction per batch: a single transaction over 100,000 rows is several times slower.
+    for start in range(0, count, 5000):
+        store.upsert_messages(
+            [
+                Message(
+                    id=f"m{i:07d}",
+                    thread_id=f"t{i // 3:07d}",
+                    subject=f"Quarterly numbers, part {i}",
+                    sender=sender,
+                    date=base + dt.timedelta(minutes=i),
+                    folder_ids=("INBOX",),
+                    snippet="Here are the figures we talked about",
+                )
+                for i in range(start, min(start + 5000, count))
+            ]
+        )
     return store
 
 

@@ -20,21 +20,21 @@ BASE = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
 def fill(store: MailStore, count: int) -> None:
     store.replace_folders([Folder("INBOX", "Inbox", FolderKind.INBOX)])
     sender = Address("ana@example.com", "Ana")
-    with store.transaction():
-        for start in range(0, count, 5000):
-            store.upsert_messages(
-                [
-                    Message(
-                        id=f"m{i:06d}",
-                        thread_id=f"t{i // 3:06d}",
-                        subject=f"Message {i}",
-                        sender=sender,
-                        date=BASE + dt.timedelta(minutes=i),
-                        folder_ids=("INBOX",),
-                    )
-                    for i in range(start, min(start + 5000, count))
-                ]
-            )
+    # One transaction per batch: a single transaction over 100,000 rows is several times slower.
+    for start in range(0, count, 5000):
+        store.upsert_messages(
+            [
+                Message(
+                    id=f"m{i:06d}",
+                    thread_id=f"t{i // 3:06d}",
+                    subject=f"Message {i}",
+                    sender=sender,
+                    date=BASE + dt.timedelta(minutes=i),
+                    folder_ids=("INBOX",),
+                )
+                for i in range(start, min(start + 5000, count))
+            ]
+        )
 
 
 class CountingStore:
