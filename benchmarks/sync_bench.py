@@ -193,9 +193,18 @@ async def first_page(url: str, tmp: Path) -> dict[str, Any]:
             task.cancel()  # the backfill of the rest is not what this measures
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        # The provider's share of it: one first page, fetched and parsed, with the server warm.
+        listed = time.perf_counter()
+        page = await provider.list_messages(page_token=None, since=None)
+        listing = time.perf_counter() - listed
     finally:
         await connection.http.aclose()
-    return {"first_page_seconds": round(done - began, 3), "first_page_rows": rows}
+    return {
+        "first_page_seconds": round(done - began, 3),
+        "first_page_rows": rows,
+        "first_page_provider_listing_seconds": round(listing, 3),
+        "first_page_size": len(page.messages),
+    }
 
 
 # -- main --------------------------------------------------------------------------------------
@@ -266,6 +275,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         print(
             f"first inbox page:        {first['first_page_seconds']:9.3f} s for {args.first_page_mailbox} messages "
             f"({first['first_page_rows']} rows shown; target <= 1.5 s)"
+        )
+        print(
+            f"  of which the provider:  {first['first_page_provider_listing_seconds']:7.3f} s to fetch and parse "
+            f"its first page of {first['first_page_size']} messages"
         )
     print(json.dumps(figures))
 

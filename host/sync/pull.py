@@ -10,6 +10,7 @@ local changes.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import json
 import logging
@@ -36,9 +37,23 @@ class Puller:
         self.window = window
 
     async def pull(self) -> None:
-        """One pull: folders, then incremental changes, or the full listing when there is no cursor
-        yet, one is under way, or the server forgot ours."""
-        await self.refresh_folders()
+        """One pull: folders, and beside them incremental changes, or the full listing when there is
+        no cursor yet, one is under way, or the server forgot ours.
+
+        The folder list goes in a task of its own: nothing orders it before the messages (a message
+        may name a folder the list does not show yet), and the first page is what the user waits for.
+        """
+        folders = asyncio.ensure_future(self.refresh_folders())
+        try:
+            await self._messages()
+        except BaseException:
+            folders.cancel()
+            with contextlib.suppress(asyncio.CancelledError, ProviderError):
+                await folders
+            raise
+        await folders
+
+    async def _messages(self) -> None:
         cursor, saved = await self.ctx.db(lambda s: (s.get_state(CURSOR), s.get_state(LISTING)))
         if saved is None and cursor is not None:
             try:
