@@ -60,6 +60,7 @@ def outgoing_to_json(message: OutgoingMessage) -> dict[str, Any]:
         "in_reply_to": message.in_reply_to,
         "references": list(message.references),
         "thread_id": message.thread_id,
+        "message_id_header": message.message_id_header,
     }
 
 
@@ -84,6 +85,8 @@ def outgoing_from_json(value: dict[str, Any]) -> OutgoingMessage:
         in_reply_to=value["in_reply_to"],
         references=tuple(value["references"]),
         thread_id=value["thread_id"],
+        # .get: the field came after the first messages were queued.
+        message_id_header=value.get("message_id_header"),
     )
 
 

@@ -517,9 +517,14 @@ class MailStore:
     # -- outbox --------------------------------------------------------------------------------
 
     def queue_outgoing(self, message: OutgoingMessage, *, send_at: dt.datetime) -> OutboxItem:
-        """Queue a message to send at ``send_at`` (now + the undo delay, or a chosen time)."""
+        """Queue a message to send at ``send_at`` (now + the undo delay, or a chosen time).
+
+        The item's message carries a new unique ``message_id_header``, to be sent as its Message-ID.
+        """
         domain = message.sender.email.rpartition("@")[2] if message.sender else ""
         header = f"<{secrets.token_hex(16)}@{domain or 'zoomclient.invalid'}>"
+        # Always a new one: each queued item is one sending, found again by this header after a crash.
+        message = attrs.evolve(message, message_id_header=header)
         with self._writing() as conn:
             item_id = conn.execute(
                 "INSERT INTO outbox (message, send_at, state, message_id_header) VALUES (?, ?, 'queued', ?)"

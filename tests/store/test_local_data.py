@@ -53,6 +53,7 @@ def test_local_drafts(store: MailStore) -> None:
         to=(Address("a@example.com"),),
         subject="Draft",
         attachments=(OutgoingAttachment("x.txt", "text/plain", b"\x00\x01"),),
+        message_id_header="<d@example.com>",
     )
     older = Draft("local-1", message, updated=dt.datetime(2025, 1, 1, tzinfo=dt.UTC))
     newer = Draft("d-2", message, message_id="m9", updated=dt.datetime(2025, 2, 1, tzinfo=dt.UTC))

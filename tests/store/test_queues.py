@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import attrs
 import pytest
 from store_helpers import make_message
 
@@ -33,7 +34,7 @@ OUTGOING = OutgoingMessage(
 
 def test_queued_message_round_trips_with_attachment_bytes(store: MailStore) -> None:
     item = store.queue_outgoing(OUTGOING, send_at=NOW)
-    assert item.message == OUTGOING
+    assert item.message == attrs.evolve(OUTGOING, message_id_header=item.message_id_header)
     assert item.message.attachments[0].data == OUTGOING.attachments[0].data
     assert (item.state, item.send_at, item.sent_id, item.error) == ("queued", NOW, None, None)
     assert item.message_id_header.startswith("<") and item.message_id_header.endswith("@corp.example>")
@@ -41,8 +42,10 @@ def test_queued_message_round_trips_with_attachment_bytes(store: MailStore) -> N
 
 
 def test_each_queued_message_gets_its_own_message_id(store: MailStore) -> None:
-    headers = {store.queue_outgoing(OUTGOING, send_at=NOW).message_id_header for _ in range(20)}
-    assert len(headers) == 20
+    already = attrs.evolve(OUTGOING, message_id_header="<old@corp.example>")
+    items = [store.queue_outgoing(already, send_at=NOW) for _ in range(20)]
+    assert len({i.message_id_header for i in items}) == 20
+    assert all(i.message.message_id_header == i.message_id_header for i in items)
     no_sender = store.queue_outgoing(OutgoingMessage(to=(), subject="x"), send_at=NOW)
     assert no_sender.message_id_header.endswith("@zoomclient.invalid>")
 
