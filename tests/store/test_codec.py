@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import attrs
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -34,6 +35,12 @@ def test_outgoing_messages_round_trip_through_json_text(message: OutgoingMessage
     again = outgoing_from_json(json.loads(text))
     assert again == message
     assert [a.data for a in again.attachments] == [a.data for a in message.attachments]
+
+
+def test_the_codec_knows_every_outgoing_field() -> None:
+    """A field added to the model must be encoded too: the keys name the fields."""
+    message = OutgoingMessage(to=(), subject="x")
+    assert set(outgoing_to_json(message)) == {f.name for f in attrs.fields(OutgoingMessage)}
 
 
 def test_messages_queued_before_the_message_id_field_still_load() -> None:

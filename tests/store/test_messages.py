@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import threading
 
+import attrs
 import pytest
 from store_helpers import BASE, FOLDERS, make_message
 
-from host.model.mail import Address, Attachment, Folder, FolderKind
+from host.model.mail import Address, Attachment, Folder, FolderKind, Message
 from host.providers.mail import MessageUpdate
 from host.store import MailStore, StoreError
 
@@ -44,6 +45,18 @@ def test_a_message_round_trips_with_every_field(store: MailStore) -> None:
     assert got.provider_data == message.provider_data
     assert got.date.utcoffset() == dt.timedelta(0)  # returned in UTC, same instant
     assert store.get_message("nope") is None
+
+
+def test_the_store_knows_every_message_field() -> None:
+    """A field added to the model must be stored too: this names the ones the store keeps."""
+    assert {f.name for f in attrs.fields(Message)} == {
+        "id", "thread_id", "subject", "sender", "to", "cc", "bcc", "reply_to", "date", "folder_ids", "unread",
+        "flagged", "snippet", "body_text", "body_html", "attachments", "message_id_header", "in_reply_to",
+        "references", "headers", "size", "parse_note", "raw", "provider_data",
+    }  # fmt: skip
+    assert {f.name for f in attrs.fields(Attachment)} == {
+        "id", "filename", "content_type", "size", "content_id", "inline", "kind", "url",
+    }  # fmt: skip
 
 
 def test_upsert_replaces_folders_flags_and_index(store: MailStore) -> None:
