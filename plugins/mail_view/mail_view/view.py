@@ -310,6 +310,7 @@ class MailView(QWidget):
         if session is None or session.store is None:
             self.account_label.setText("Not signed in" if session is None else "Mail is off for this account")
             self.folders.load(None)
+            self.folder_id = None
             self.model.set_source(None)
             self._newest_inbox = None
         else:
