@@ -196,19 +196,16 @@ class GraphClient:
         pending = chunk
         for attempt in range(BATCH_RETRIES + 1):
             body = await self.json("POST", "$batch", json={"requests": pending})
-            throttled: list[dict[str, Any]] = []
-            wait = 0.0
             by_id = {item["id"]: item for item in pending}
+            pending, wait = [], 0.0
             for answer in body.get("responses", []):
-                result = _result(answer)
-                if result.status == 429 and attempt < BATCH_RETRIES:
-                    throttled.append(by_id[result.id])
-                    wait = max(wait, _retry_after(result.headers))
-                else:
-                    done[result.id] = result
-            if not throttled:
+                result = done[str(answer.get("id"))] = _result(answer)
+                if result.status == 429:
+                    pending.append(by_id[result.id])
+                    wait = max(wait, _retry_after(result.headers, default=MAX_INLINE_WAIT + 1))
+            # Long throttles go to the engine (the 429 answers stay in the results and raise there).
+            if not pending or wait > MAX_INLINE_WAIT or attempt == BATCH_RETRIES:
                 break
-            pending = throttled
             await asyncio.sleep(wait)
         return [done[item["id"]] for item in chunk]
 

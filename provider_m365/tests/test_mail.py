@@ -167,6 +167,22 @@ async def test_batches_hold_at_most_twenty_requests(mail: M365MailProvider, emul
     assert answer.status_code == 400 and "at most 20" in answer.json()["error"]["message"]
 
 
+async def test_requests_inside_a_batch_are_throttled_one_by_one(mail: M365MailProvider, emulator: GraphEmulator):
+    emulator.faults.queue_status(429, count=3, path=r"/\$value$", retry_after=0.01)
+    page = await mail.list_messages(page_token=None, since=None)
+    assert len(page.messages) == len(emulator.mailbox.messages)
+    statuses = [e.status for e in emulator.log.find("GET", "/$value")]
+    assert statuses.count(429) == 3 and statuses.count(200) == len(page.messages)
+    assert all(e.status == 200 for e in emulator.log.find("POST", "/$batch"))  # the batches themselves passed
+    emulator.faults.queue_status(429, path=r"/\$value$", retry_after=30)
+    with pytest.raises(RateLimited) as throttled:  # a long wait is the engine's to make
+        await mail.list_messages(page_token=None, since=None)
+    assert throttled.value.retry_after == 30
+    emulator.faults.queue_drop(path=r"/\$value$")
+    with pytest.raises(TransientError):
+        await mail.list_messages(page_token=None, since=None)
+
+
 async def test_a_full_sync_keeps_to_four_requests_in_flight(mail: M365MailProvider, emulator: GraphEmulator) -> None:
     # Every API answer takes a little while, so that requests really overlap.
     emulator.faults.queue_latency(0.01, count=100_000, path=r"^/v1\.0/")

@@ -2,8 +2,8 @@
 
 Layers, outermost first: the request log, the mailbox concurrency limit (a fifth request in flight for
 one mailbox gets 429 ``ApplicationThrottled`` with ``Retry-After``, as Exchange answers), the toolkit's
-fault injector, then the routes. ``$batch`` runs its requests one after the other through the routes,
-each recorded in the log as a request of its own.
+fault injector, then the routes. ``$batch`` runs its requests one after the other through the fault
+injector and the routes, each recorded in the log as a request of its own.
 """
 
 from __future__ import annotations
@@ -144,8 +144,9 @@ class GraphEmulator:
         self.routes = routes
         self.api = Starlette(routes=routes, exception_handlers={GraphError: _graph_error, HTTPException: _http_error})
         self.app = self.log.wrap(self.concurrency.wrap(self.faults.wrap(self.api)))
-        # Requests inside a $batch: logged, but neither faulted nor counted again (the batch holds a slot).
-        self._batched = self.log.wrap(self.api)
+        # Requests inside a $batch are logged, faulted and metered one by one, as Graph evaluates each
+        # against its limits; they take no concurrency slot of their own (the batch holds one).
+        self._batched = self.log.wrap(self.faults.wrap(self.api))
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         await self.app(scope, receive, send)
@@ -248,6 +249,13 @@ class GraphEmulator:
 
         await self._batched(scope, receive, send)
         data = b"".join(answer["chunks"])
+        if len(data) < int(answer["headers"].get("content-length", len(data))):
+            # The fault injector dropped this request: a batch reports that as a gateway timeout.
+            return {
+                "id": item.get("id"),
+                "status": 504,
+                "body": {"error": {"code": "GatewayTimeout", "message": "Dropped."}},
+            }
         result: dict[str, Any] = {"id": item.get("id"), "status": answer["status"]}
         kept = {k: v for k, v in answer["headers"].items() if k.lower() in ("content-type", "retry-after", "location")}
         if kept:
