@@ -138,6 +138,7 @@ class Composer(QWidget):
         self.context = context
         self.session = session
         self.sent: OutboxItem | None = None
+        self.discarded = False
         # The server's draft id once saved there; the store keeps the draft under it (or a local id
         # until the server answered), so that reopening the draft replaces it instead of copying it.
         self.draft_id: str | None = None
@@ -163,6 +164,9 @@ class Composer(QWidget):
         self.later_button = QPushButton("Send later…")
         self.later_button.setAccessibleName("Send later")
         self.later_button.clicked.connect(self.send_later)
+        self.discard_button = QPushButton("Discard")
+        self.discard_button.setAccessibleName("Discard the message")
+        self.discard_button.clicked.connect(self.discard)
         self.attach_button = QPushButton("Attach…")
         self.attach_button.setAccessibleName("Attach files")
         self.attach_button.clicked.connect(self.choose_attachments)
@@ -173,7 +177,14 @@ class Composer(QWidget):
         self.signature.setAccessibleName("Signature")
         self.signature.addItem("No signature", None)
         self.signature.activated.connect(lambda _: self._insert_signature(self.signature.currentData()))
-        for widget in (self.send_button, self.later_button, self.attach_button, self.plain, self.signature):
+        for widget in (
+            self.send_button,
+            self.later_button,
+            self.discard_button,
+            self.attach_button,
+            self.plain,
+            self.signature,
+        ):
             self.toolbar.addWidget(widget)
         self.toolbar.addSeparator()
         self.formatting = [
@@ -301,8 +312,10 @@ class Composer(QWidget):
         )
         if default is not None and self.signature.currentData() is None and not self._dirty:
             self.signature.setCurrentIndex(self.signature.findText(default.name))
+            # The default signature is not the user's change: it must not make a draft by itself.
+            self.body.blockSignals(True)
             self._insert_signature(default)
-            self._dirty = False
+            self.body.blockSignals(False)
 
     def _insert_signature(self, signature: Signature | None) -> None:
         if signature is None:
@@ -394,13 +407,13 @@ class Composer(QWidget):
 
         def settle() -> None:
             self._pushing = False
-            if self._push_next is not None and self.sent is None:
+            if self._push_next is not None and self.sent is None and not self.discarded:
                 following, self._push_next = self._push_next, None
                 self._push_draft(*following)
 
         def saved(draft: Draft) -> None:
             self.draft_id = draft.id
-            if self.sent is not None:  # sent meanwhile: the draft must not outlive the message
+            if self.sent is not None or self.discarded:  # the draft must not outlive the message
                 self._discard_draft()
             elif self.local_draft_id != draft.id:
                 store.delete_draft(self.local_draft_id)
@@ -477,6 +490,14 @@ class Composer(QWidget):
                 self._fill(result.draft)
 
         self.context.run_action(action, ActionPlace.COMPOSER, parent=self, on_done=done, draft=message)
+
+    def discard(self) -> None:
+        """Throw the message away, with its draft here and on the server."""
+        self._autosave.stop()
+        self._discard_draft()
+        self._dirty = False
+        self.discarded = True
+        self.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._dirty and self.sent is None:

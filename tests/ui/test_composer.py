@@ -171,3 +171,24 @@ def test_a_saved_draft_reopens_from_the_drafts_menu_and_replaces_itself(
     qtbot.waitUntil(lambda: [d.message.subject for d in window.session.store.drafts()] == ["Plans for June"])
     qtbot.waitUntil(lambda: b"Plans for June" in emulator.state.drafts[server_id].raw, timeout=10000)
     assert list(emulator.state.drafts) == [server_id]
+
+
+def test_an_untouched_composer_makes_no_draft_and_discard_removes_one(
+    qtbot, window, mail, emulator, monkeypatch
+) -> None:
+    monkeypatch.setattr(Composer, "autosave_ms", 50)
+    idle = open_composer(qtbot, window, mail)
+    qtbot.waitUntil(lambda: idle.signature.currentText() == "Work")  # the server's default signature came in
+    qtbot.wait(200)
+    assert window.session.store.drafts() == [] and emulator.state.drafts == {}
+    idle.close()
+
+    composer = window.compose(None)
+    composer.subject.setText("Never mind")
+    qtbot.waitUntil(lambda: composer.draft_id is not None, timeout=10000)
+
+    composer.discard_button.click()
+
+    qtbot.waitUntil(lambda: emulator.state.drafts == {}, timeout=10000)
+    assert window.session.store.drafts() == []
+    assert composer not in window.composers
