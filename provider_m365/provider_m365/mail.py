@@ -49,7 +49,7 @@ from host.model.mail import (
 from host.providers.connection import ProviderConnection, ProviderLimits
 from host.providers.mail import ChangePage, MailCapability, MessagePage, MessageUpdate
 from provider_m365.account import MAIL_SCOPES
-from provider_m365.graph import GraphClient
+from provider_m365.graph import GraphClient, graph_error
 from provider_m365.timezones import to_windows, zone
 
 PROVIDER = "Microsoft 365"
@@ -169,7 +169,13 @@ class M365MailProvider:
             results = await self.graph.batch(
                 [{"method": "GET", "url": f"/me/mailFolders/{n}?$select=id"} for n in names]
             )
-            self._well_known = {n: r.body["id"] for n, r in zip(names, results, strict=True) if r.status == 200}
+            found = {}
+            for name, result in zip(names, results, strict=True):
+                if result.status == 200:
+                    found[name] = result.body["id"]
+                elif result.status != 404:  # a mailbox may lack one (no archive): anything else is an error
+                    raise graph_error(result.status, result.headers, result.body)
+            self._well_known = found
         return self._well_known
 
     async def _folder_items(self) -> list[dict[str, Any]]:
@@ -471,7 +477,12 @@ class M365MailProvider:
         mime = build_message(message, sender=self._sender(), message_id=message.message_id_header)
         content = base64.b64encode(mime.as_bytes())
         await self.graph.send("POST", "me/sendMail", content=content, headers={"Content-Type": "text/plain"})
-        return ""
+        return await self._sent_id(str(mime["Message-ID"]))
+
+    async def _sent_id(self, message_id_header: str) -> str:
+        """sendMail answers 202 without an id: the sent copy is found by its Message-ID ("" until it shows)."""
+        found = await self._by_message_id(message_id_header, folder="sentitems")
+        return found[0] if found else ""
 
     @staticmethod
     def _draft_body(message: OutgoingMessage) -> dict[str, Any]:
@@ -520,7 +531,8 @@ class M365MailProvider:
     async def save_draft(self, draft_id: str | None, message: OutgoingMessage) -> Draft:
         body = self._draft_body(message)
         if draft_id is None:
-            original = await self._original(message.in_reply_to) if message.in_reply_to else None
+            originals = await self._by_message_id(message.in_reply_to) if message.in_reply_to else []
+            original = originals[0] if originals else None
             if original is not None:
                 # A reply made on the server lands in the original's conversation with the right headers.
                 created = await self.graph.json("POST", f"me/messages/{original}/createReply", json={})
@@ -536,13 +548,13 @@ class M365MailProvider:
             await self.graph.json("POST", f"me/messages/{draft_id}/attachments", json=self._attachment_body(attachment))
         return self._draft(item)
 
-    async def _original(self, message_id_header: str) -> str | None:
-        value = message_id_header if message_id_header.startswith("<") else f"<{message_id_header}>"
-        escaped = value.replace("'", "''")
-        page = await self.graph.get(
-            "me/messages", params={"$filter": f"internetMessageId eq '{escaped}'", "$select": "id"}
-        )
-        return page["value"][0]["id"] if page.get("value") else None
+    async def _by_message_id(self, message_id_header: str, *, folder: str | None = None) -> list[str]:
+        """Ids of the messages with this Message-ID header (in ``folder`` when given)."""
+        value = message_id_header.strip()
+        value = value if value.startswith("<") else f"<{value}>"
+        path = f"me/mailFolders/{folder}/messages" if folder else "me/messages"
+        params = {"$filter": f"internetMessageId eq '{value.replace(chr(39), chr(39) * 2)}'", "$select": "id"}
+        return [item["id"] for item in (await self.graph.get(path, params=params)).get("value", [])]
 
     async def create_reply(self, message_id: str, *, reply_all: bool = False, comment: str = "") -> Draft:
         """A reply draft made by the server (createReply / createReplyAll), quoting the original."""
@@ -559,12 +571,19 @@ class M365MailProvider:
         await self.graph.send("DELETE", f"me/messages/{draft_id}")
 
     async def send_draft(self, draft_id: str) -> str:
+        header = (await self.graph.get(f"me/messages/{draft_id}", params={"$select": "internetMessageId"}))[
+            "internetMessageId"
+        ]
         await self.graph.send("POST", f"me/messages/{draft_id}/send")
-        return ""
+        return await self._sent_id(header)
 
     # -- search ---------------------------------------------------------------------------------------
 
     async def search(self, query: str, *, limit: int = 50) -> list[str]:
+        operator, _, value = query.strip().partition(":")
+        if operator.lower() == "rfc822msgid" and value:
+            # What the outbox asks after a crash mid-send; KQL cannot, a filter on the header can.
+            return (await self._by_message_id(value))[:limit]
         # KQL takes the host's from:/to:/subject: operators as they are; the whole query goes in quotes.
         params = {"$search": '"' + query.replace('"', "") + '"', "$top": str(limit), "$select": "id"}
         page = await self.graph.get("me/messages", params=params)

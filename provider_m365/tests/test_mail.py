@@ -276,8 +276,10 @@ async def test_send_keeps_the_message_id_and_reaches_the_sender(
         attachments=(OutgoingAttachment("plan.txt", "text/plain", b"step one\n"),),
         message_id_header="<plan-1@example.com>",
     )
-    assert await mail.send(message) == ""
+    sent_id = await mail.send(message)
     sent = [m for m in emulator.mailbox.messages.values() if m.internet_message_id == "<plan-1@example.com>"]
+    assert emulator.mailbox.message(sent_id).folder_id == emulator.mailbox.well_known("sentitems").id
+    assert sorted(await mail.search("rfc822msgid:<plan-1@example.com>")) == sorted(m.key for m in sent)
     assert {emulator.mailbox.folder(m.folder_id).well_known for m in sent} == {"sentitems", "inbox"}
     assert GraphControl(emulator).sent_subjects() == ["Grüße – the plan"]
     assert all(m.raw is not None and m.composed is None for m in sent)  # sent as MIME, so our headers travel
@@ -303,8 +305,9 @@ async def test_drafts_replies_and_sending_them(mail: M365MailProvider, emulator:
     stored = emulator.mailbox.message(reply.id)
     assert stored.conversation_id == original.conversation_id and stored.is_draft
     assert reply.message.subject.startswith("RE: ") and "Thanks!" in reply.message.body_text
-    await mail.send_draft(reply.id)
+    sent_id = await mail.send_draft(reply.id)
     assert reply.id not in emulator.mailbox.messages
+    assert emulator.mailbox.message(sent_id).conversation_id == original.conversation_id
     assert GraphControl(emulator).sent_subjects() == [reply.message.subject]
     forward = await mail.create_forward(original.key, [Address("lena.schmidt@example.com")])
     assert forward.message.to == (Address("lena.schmidt@example.com", "lena.schmidt@example.com"),)
