@@ -12,7 +12,7 @@ import asyncio
 import datetime as dt
 import logging
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -38,6 +38,9 @@ _PLACES = frozenset({FolderKind.INBOX, FolderKind.ARCHIVE, FolderKind.TRASH, Fol
 
 #: Statuses that mean the message is gone from the server.
 _GONE = frozenset({404, 410})
+
+#: How a local change turns a stored message into its new folders and flags (given the folder list).
+Updater = Callable[[Message, dict[str, Folder]], MessageUpdate]
 
 
 class Pusher:
@@ -188,7 +191,7 @@ class Pusher:
             return False
 
 
-def _mover(folder_id: str):
+def _mover(folder_id: str) -> Updater:
     """An update that puts a message into ``folder_id``, leaving its other place (inbox, archive, ...)."""
 
     def update(message: Message, folders: dict[str, Folder]) -> MessageUpdate:
@@ -202,7 +205,9 @@ def _mover(folder_id: str):
     return update
 
 
-def _apply_locally(store: MailStore, *, ids: Sequence[str], update: Any, kind: str, payload: dict[str, Any]) -> None:
+def _apply_locally(
+    store: MailStore, *, ids: Sequence[str], update: Updater, kind: str, payload: dict[str, Any]
+) -> None:
     with store.transaction():
         folders = {f.id: f for f in store.folders()}
         updates = [update(m, folders) for m in map(store.get_message, ids) if m is not None]

@@ -107,11 +107,6 @@ async def test_a_dropped_connection_during_the_send_is_checked_before_sending_ag
         assert store.outbox()[0].state == "sent"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the TestMail emulator makes its own Message-ID (mime.build_message ignores "
-    "OutgoingMessage.message_id_header) and its search has no rfc822msgid: operator",
-)
 async def test_crash_in_sending_after_the_server_got_it_does_not_send_again(outbox):
     served, path, key, clock, engine, connection = outbox
     provider = TestMailProviderFactory().open(connection)
