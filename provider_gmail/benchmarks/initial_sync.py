@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import subprocess
 import sys
 import tempfile
 import time
@@ -52,32 +53,51 @@ def raw_store_rate(messages: int, seed: int) -> float:
         return measure_raw_insert(Path(tmp) / "raw.db", parsed)
 
 
-async def synced(messages: int, seed: int, *, quota: bool) -> dict[str, float]:
-    """Sign in to a fresh emulator and run the engine's initial sync; seconds, messages, 429s."""
+def serve(messages: int, seed: int, quota: bool) -> None:
+    """The child process: the emulator on its own core, as a real server is. Prints its URL, serves
+    until its standard input closes, then prints how many requests it throttled."""
     emulator = GoogleEmulator(SandboxOptions(messages=messages, events=10, seed=seed))
     if not quota:
-        emulator.faults.set_quota(None)  # and the client's bucket goes too, below
-    with ServerThread(emulator, name="gmail") as server, tempfile.TemporaryDirectory() as tmp:
-        host = Host.from_plugins([plugin], data_dir=tmp)
-        host.start()
-        try:
-            accounts = Accounts(host, MemorySecretStore())
-            await accounts.add("gmail", sandbox_url=server.url, open_browser=headless_browser, timeout=60)
-            session = await accounts.open()
+        emulator.faults.set_quota(None)
+    with ServerThread(emulator, name="gmail") as server:
+        print(server.url, flush=True)
+        sys.stdin.read()
+    print(sum(1 for fault in emulator.faults.injected if fault.kind == "quota"), flush=True)
+
+
+async def synced(messages: int, seed: int, *, quota: bool) -> dict[str, float]:
+    """Sign in to a fresh emulator in another process and run the engine's initial sync."""
+    command = [sys.executable, __file__, "--serve", str(messages), "--seed", str(seed)]
+    if quota:
+        command.append("--quota")
+    child = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert child.stdin is not None and child.stdout is not None
+    try:
+        url = child.stdout.readline().strip()
+        with tempfile.TemporaryDirectory() as tmp:
+            host = Host.from_plugins([plugin], data_dir=tmp)
+            host.start()
             try:
-                assert session.sync is not None and session.store is not None
-                assert isinstance(session.mail, GmailMail)
-                if not quota:
-                    session.mail.api.bucket = None
-                began = time.perf_counter()
-                await session.sync.sync()
-                elapsed = time.perf_counter() - began
-                stored = session.store.count()[0]
+                accounts = Accounts(host, MemorySecretStore())
+                await accounts.add("gmail", sandbox_url=url, open_browser=headless_browser, timeout=60)
+                session = await accounts.open()
+                try:
+                    assert session.sync is not None and session.store is not None
+                    assert isinstance(session.mail, GmailMail)
+                    if not quota:
+                        session.mail.api.bucket = None  # neither side meters
+                    began = time.perf_counter()
+                    await session.sync.sync()
+                    elapsed = time.perf_counter() - began
+                    stored = session.store.count()[0]
+                finally:
+                    await session.aclose()
             finally:
-                await session.aclose()
-        finally:
-            host.stop()
-    throttled = sum(1 for fault in emulator.faults.injected if fault.kind == "quota")
+                host.stop()
+    finally:
+        child.stdin.close()
+        throttled = int(child.stdout.readline().strip() or -1)
+        child.wait(timeout=30)
     return {"seconds": elapsed, "messages": stored, "rate": stored / elapsed, "server_429": throttled}
 
 
@@ -88,7 +108,12 @@ def main(argv: Sequence[str] | None = None) -> None:
         "--quota-messages", type=int, default=300, help="mailbox size with quotas (about 50 messages a second)"
     )
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)  # the emulator's own process
+    parser.add_argument("--quota", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.serve is not None:
+        serve(args.serve, args.seed, args.quota)
+        return
 
     store_rate = raw_store_rate(args.messages, args.seed)
     free = asyncio.run(synced(args.messages, args.seed, quota=False))
