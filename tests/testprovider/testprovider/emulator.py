@@ -297,17 +297,19 @@ class TestMailEmulator:
             page_size = min(int(params.get("pageSize", "100")), MAX_PAGE)
         except ValueError:
             raise Invalid("pageSize must be a number.") from None
-        page, token = self.state.list_page(
-            params.get("pageToken"), _datetime(params.get("since"), "since"), max(1, page_size)
-        )
+        since = _datetime(params.get("since"), "since")
         with_raw = params.get("format") == "raw"
-        items = [message_json(m, self.state.raw(m.id) if with_raw else None) for m in page]
+        # Under the state's lock: a test thread deleting a message must not slip between page and raw.
+        with self.state.lock:
+            page, token = self.state.list_page(params.get("pageToken"), since, max(1, page_size))
+            items = [message_json(m, self.state.raw(m.id) if with_raw else None) for m in page]
         return JSONResponse({"messages": items, "nextPageToken": token})
 
     async def message(self, request: Request) -> Response:
         self._mail(request)
         message_id = request.path_params["message_id"]
-        return JSONResponse(message_json(self.state.get(message_id), self.state.raw(message_id)))
+        with self.state.lock:
+            return JSONResponse(message_json(self.state.get(message_id), self.state.raw(message_id)))
 
     async def attachment(self, request: Request) -> Response:
         self._mail(request)
@@ -349,23 +351,24 @@ class TestMailEmulator:
         cursor = request.query_params.get("cursor", "")
         try:
             page_size = min(int(request.query_params.get("pageSize", "100")), MAX_PAGE)
-            if self.faults.should_expire_cursor(request.url.path):
-                raise CursorUnknown(cursor)
-            changes, new_cursor, has_more = self.state.changes(cursor, max(1, page_size))
-        except CursorUnknown:
-            return error(404, "cursorExpired", f"The history cursor {cursor!r} is no longer valid; sync in full.")
         except ValueError:
             raise Invalid("pageSize must be a number.") from None
         items = []
-        for kind, message_id in changes:
-            entry: dict[str, Any] = {"type": kind, "id": message_id}
-            if kind != "deleted":
+        with self.state.lock:  # the changes and the messages they name, as of one moment
+            try:
+                if self.faults.should_expire_cursor(request.url.path):
+                    raise CursorUnknown(cursor)
+                changes, new_cursor, has_more = self.state.changes(cursor, max(1, page_size))
+            except CursorUnknown:
+                return error(404, "cursorExpired", f"The history cursor {cursor!r} is no longer valid; sync in full.")
+            for kind, message_id in changes:
+                entry: dict[str, Any] = {"type": kind, "id": message_id}
                 stored = self.state.messages.get(message_id)
                 if stored is None:  # deleted again since: report it as gone
                     entry["type"] = "deleted"
-                else:
+                elif kind != "deleted":
                     entry["message"] = message_json(stored, self.state.raw(message_id) if kind == "added" else None)
-            items.append(entry)
+                items.append(entry)
         return JSONResponse({"changes": items, "cursor": new_cursor, "hasMore": has_more})
 
     async def search(self, request: Request) -> Response:

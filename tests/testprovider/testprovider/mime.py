@@ -170,7 +170,10 @@ def build_message(outgoing: OutgoingMessage, *, sender: Address, date: dt.dateti
         message["Bcc"] = _address_list(outgoing.bcc)
     message["Subject"] = outgoing.subject
     message["Date"] = format_datetime(date or dt.datetime.now(dt.UTC))
-    message["Message-ID"] = make_msgid(domain=(outgoing.sender or sender).email.rpartition("@")[2] or None)
+    # The outbox chooses the Message-ID, to find the message on the server after a crash mid-send.
+    message["Message-ID"] = outgoing.message_id_header or make_msgid(
+        domain=(outgoing.sender or sender).email.rpartition("@")[2] or None
+    )
     if outgoing.in_reply_to:
         message["In-Reply-To"] = outgoing.in_reply_to
     if outgoing.references:

@@ -136,7 +136,15 @@ def root_of(event: Event) -> str:
 
 
 class TestMailState:
-    """The server's state; see the module docstring. ``now`` fixes the clock the data is made around."""
+    """The server's state; see the module docstring. ``now`` fixes the clock the data is made around.
+
+    What tests use most: ``messages`` (id -> :class:`StoredMessage`), ``folders``, ``drafts``,
+    ``rules``, ``auto_reply``, ``calendars``, ``events`` (masters, singles and exception records) to
+    inspect; :meth:`add_message`, :meth:`modify`, :meth:`move`, :meth:`delete`, :meth:`create_event`,
+    :meth:`update_event`, :meth:`delete_event` to play the server side; :meth:`expire_history` and
+    :meth:`expire_event_tokens` to make cursors unknown; :meth:`raw` for a message's bytes. Hold
+    ``lock`` to read several things as of one moment while the emulator runs.
+    """
 
     __test__ = False  # not a pytest test class, whatever its name says
 
@@ -494,8 +502,16 @@ class TestMailState:
                     )
                 case "has":
                     return value == "attachment" and message.has_attachment
+                case "rfc822msgid":  # how the outbox asks whether a send reached the server
+                    return value.strip("<>") == self._message_id_header(message).lower().strip("<>")
         text = term.lower().strip('"')
         return text in message.subject.lower() or text in message.sender.lower() or text in message.recipients.lower()
+
+    def _message_id_header(self, message: StoredMessage) -> str:
+        if message.raw is not None:
+            return str(parse_bytes(message.raw).get("Message-ID", "")).strip()
+        assert message.index is not None
+        return self.mailbox.meta(message.index).message_id
 
     # -- mail: drafts, rules, auto-reply ------------------------------------------------------------------
 
