@@ -34,6 +34,8 @@ _SNIPPET_LENGTH = 200
 _MAX_DEPTH = 40  # real mail nests a handful of levels; hostile mail nests until Python's stack gives out
 _CID = re.compile(r"""cid:([^"'\s)>]+)""", re.IGNORECASE)
 _UNSAFE_FILENAME = re.compile(r"[\x00-\x1f\x7f/\\]")
+# Attached messages are handed out as mail: CRLF, and "From " lines left alone (no mbox quoting).
+_REGENERATE = policy.compat32.clone(linesep="\r\n", mangle_from_=False)
 _BODY_TYPES = frozenset({"text/plain", "text/html"})
 # Structural damage worth telling the reader about; other defects are everyday sloppiness.
 _DAMAGE = {
@@ -361,9 +363,9 @@ def _regenerated(part: MimePart) -> bytes:
     """The bytes of a parsed part. The parser keeps no offsets, so they are generated again; compat32
     keeps header text as it came, and a part the bytes generator chokes on goes through the text one."""
     try:
-        return part.as_bytes(policy=policy.compat32)
+        return part.as_bytes(policy=_REGENERATE)
     except (UnicodeError, ValueError, LookupError):
-        return part.as_string(policy=policy.compat32).encode("utf-8", errors="surrogateescape")
+        return part.as_string(policy=_REGENERATE).encode("utf-8", errors="surrogateescape")
 
 
 def _size(part: MimePart) -> int:

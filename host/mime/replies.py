@@ -23,12 +23,13 @@ _QUOTE_STYLE = "margin:0 0 0 0.8ex;border-left:1px solid #ccc;padding-left:1ex"
 
 
 def reply_subject(subject: str) -> str:
-    """ "Re: " once, however many reply prefixes (in whatever language) the subject had."""
+    """The subject with one "Re: ", however many reply prefixes (in whatever language) it had."""
     rest = _REPLY_PREFIXES.sub("", subject).strip()
     return f"Re: {rest}" if rest else "Re:"
 
 
 def forward_subject(subject: str) -> str:
+    """The subject with one "Fwd: "; a reply prefix stays, as it says what is forwarded."""
     rest = _FORWARD_PREFIXES.sub("", subject).strip()
     return f"Fwd: {rest}" if rest else "Fwd:"
 
@@ -104,26 +105,29 @@ def _quotable_html(message: Message) -> str:
 
 
 def _original_attachments(message: Message, *, inline_only: bool) -> tuple[OutgoingAttachment, ...]:
+    """The original's parts from ``message.raw``. A reply carries only the images its quote shows and
+    goes out without those it cannot find (the quote then shows a broken image); a forward needs all."""
     wanted = [attachment for attachment in message.attachments if attachment.inline or not inline_only]
     if not wanted:
         return ()
     if message.raw is None:
         if inline_only:
-            return ()  # the quoted HTML shows its images as broken; the reply still goes out
+            return ()
         raise ZoomclientError(
             "The attachments of this message have not been downloaded.",
             hint="Open the message once so that its attachments are fetched, then forward it again.",
         )
-    raw = message.raw
-    return tuple(
-        OutgoingAttachment(
-            filename=attachment.filename,
-            content_type=attachment.content_type,
-            data=attachment_bytes(raw, attachment.id),
-            content_id=attachment.content_id if attachment.inline else None,
-        )
-        for attachment in wanted
-    )
+    found = []
+    for attachment in wanted:
+        try:
+            data = attachment_bytes(message.raw, attachment.id)
+        except ZoomclientError:
+            if inline_only:
+                continue
+            raise
+        content_id = attachment.content_id if attachment.inline else None
+        found.append(OutgoingAttachment(attachment.filename, attachment.content_type, data, content_id))
+    return tuple(found)
 
 
 def _references(message: Message) -> tuple[str, ...]:

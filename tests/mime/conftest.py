@@ -115,6 +115,7 @@ def build_corpus() -> dict[str, bytes]:
         "Content-Type: text/plain",
         "",
         "inner body",
+        "From here on the line starts with From.",
         "--IN",
         'Content-Type: application/octet-stream; name="inner.bin"',
         "Content-Transfer-Encoding: base64",

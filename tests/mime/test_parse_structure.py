@@ -65,9 +65,10 @@ def test_attached_message_is_one_attachment(corpus, parse):
     assert attached.filename == "Ursprüngliche Nachricht.eml"
     inner = parse_message(attachment_bytes(corpus["rfc822"], attached.id), id="inner", thread_id="t")
     assert inner.subject == "Ursprüngliche Nachricht"
-    assert inner.body_text.strip() == "inner body"
+    assert inner.body_text.strip() == "inner body\nFrom here on the line starts with From."
     assert [a.filename for a in inner.attachments] == ["inner.bin"]
     assert attached.size == len(attachment_bytes(corpus["rfc822"], attached.id))
+    assert b"\r\nFrom here on" in attachment_bytes(corpus["rfc822"], attached.id)  # CRLF, no mbox quoting
 
 
 def test_inline_image_in_mixed_is_an_attachment_and_texts_join(corpus, parse, payloads):

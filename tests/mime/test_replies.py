@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import attrs
 import pytest
 
 from host.errors import ZoomclientError
@@ -161,3 +162,14 @@ def test_forward_without_downloaded_attachments_says_so(corpus):
     with pytest.raises(ZoomclientError, match="not been downloaded"):
         forward(stripped)
     assert forward(stripped, attachments=()).attachments == ()
+
+
+def test_reply_goes_out_without_inline_images_it_cannot_find(corpus):
+    message = parse_message(corpus["nested"], id="m", thread_id="t")
+    wrong_ids = Message(
+        **{name: getattr(message, name) for name in ("id", "thread_id", "subject", "sender", "body_html", "raw")},
+        attachments=tuple(attrs.evolve(a, id="9.9") for a in message.attachments),
+    )
+    assert reply_to(wrong_ids, reply_all=False, me=ME).attachments == ()
+    with pytest.raises(ZoomclientError, match="no part"):
+        forward(wrong_ids)
