@@ -20,8 +20,10 @@ import base64
 import binascii
 import datetime as dt
 import hashlib
+import itertools
 import random
 import zlib
+from collections.abc import Iterator
 from email.header import Header
 from email.utils import format_datetime
 from functools import lru_cache
@@ -44,6 +46,7 @@ from host.model.calendar import (
     ShowAs,
 )
 from host.model.mail import Address
+from host.sandbox.recurrence import occurrence_id, rule_set
 
 # -- people and words ------------------------------------------------------------------------------
 
@@ -333,7 +336,7 @@ class Mailbox:
     def _message_id(self, index: int) -> str:
         return f"<{self.id_of(index)}.{self.seed}@{self.domain}>"
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[GeneratedMessage]:
         """Messages oldest first (index order)."""
         for index in range(self.count):
             yield self.message(index)
@@ -344,10 +347,9 @@ class Mailbox:
 
     def raw(self, index: int) -> bytes:
         meta = self.meta(index)
-        rng = _rng(self.seed, "body", index)
         if "malformed" in meta.features:
-            return _malformed(meta, rng)
-        return render_message(meta, rng)
+            return _malformed(meta)
+        return render_message(meta, _rng(self.seed, "body", index))
 
 
 @lru_cache(maxsize=4096)
@@ -482,7 +484,7 @@ def _attachment_bytes(how: str, rng: random.Random, meta: MessageMeta) -> bytes:
     return zlib.compress(rng.randbytes(rng.randint(200, 2000)))
 
 
-def _malformed(meta: MessageMeta, rng: random.Random) -> bytes:
+def _malformed(meta: MessageMeta) -> bytes:
     """Messages that real servers hand out and parsers must survive."""
     date = format_datetime(meta.date).encode()
     variants = (
@@ -628,7 +630,6 @@ def _event(
     reminders = (Reminder(rng.choice((5, 10, 15, 30, 60))),) if rng.random() < 0.7 else ()
     if rng.random() < 0.2:
         reminders = (*reminders, Reminder(1440, "email"))
-    recurrence: tuple[str, ...] = ()
     exceptions: list[Event] = []
     master = Event(
         id=event_id,
@@ -655,31 +656,22 @@ def _event(
             # it clean by starting the series on a Monday.
             start -= dt.timedelta(days=start.weekday())
             end = start + (master.end - master.start)
-        recurrence = (f"RRULE:FREQ={frequency}",)
-        occurrences = _simple_occurrences(start, frequency, 4)
-        if len(occurrences) >= 3:
-            skipped = occurrences[1]
-            recurrence += (f"EXDATE;TZID={zone_name}:{skipped.strftime('%Y%m%dT%H%M%S')}",)
-            moved = occurrences[2]
-            exceptions.append(
-                attrs.evolve(
-                    master,
-                    id=f"{event_id}_{moved.astimezone(dt.UTC).strftime('%Y%m%dT%H%M%SZ')}",
-                    start=moved + dt.timedelta(hours=1),
-                    end=moved + dt.timedelta(hours=1) + (end - start),
-                    title=master.title + " (moved)",
-                    series_id=event_id,
-                    original_start=moved,
-                )
+        series = attrs.evolve(master, start=start, end=end, recurrence=(f"RRULE:FREQ={frequency}",))
+        # Every rule above has at least six instances: skip the second, move the third.
+        _, skipped, moved = (naive.replace(tzinfo=start.tzinfo) for naive in itertools.islice(rule_set(series), 3))
+        master = attrs.evolve(
+            series, recurrence=(*series.recurrence, f"EXDATE;TZID={zone_name}:{skipped.strftime('%Y%m%dT%H%M%S')}")
+        )
+        exceptions.append(
+            attrs.evolve(
+                master,
+                id=occurrence_id(master, moved),
+                start=moved + dt.timedelta(hours=1),
+                end=moved + dt.timedelta(hours=1) + (end - start),
+                recurrence=(),
+                title=master.title + " (moved)",
+                series_id=event_id,
+                original_start=moved,
             )
-        master = attrs.evolve(master, start=start, end=end, recurrence=recurrence)
+        )
     return [master, *exceptions]
-
-
-def _simple_occurrences(start: dt.datetime, rule: str, count: int) -> list[dt.datetime]:
-    from dateutil.rrule import rrulestr
-
-    naive = start.replace(tzinfo=None)
-    return [
-        occurrence.replace(tzinfo=start.tzinfo) for occurrence in rrulestr(f"RRULE:FREQ={rule}", dtstart=naive)[:count]
-    ]
