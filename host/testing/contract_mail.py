@@ -285,6 +285,19 @@ class MailContract(ContractBase):
         assert message_id in await mail.provider.search(f"from:{OUTSIDER}", limit=500)
         assert await mail.provider.search(f"subject:{word} -from:{OUTSIDER}") == []
 
+    async def test_mail_server_search_finds_sent_mail_by_message_id(
+        self, contract_session: AccountSession, contract_control: EmulatorControl
+    ) -> None:
+        """What the outbox asks after a crash mid-send, to send a message once and never twice."""
+        mail = self.mail_parts(contract_session, MailCapability.SERVER_SEARCH)
+        message = OutgoingMessage(to=(Address(OUTSIDER),), subject=unique("Find me by id"), body_text=".")
+        item = await mail.engine.send(message, send_at=now())
+        await mail.engine.push()
+        (sent,) = [i for i in mail.store.outbox() if i.id == item.id]
+        assert sent.state == "sent" and sent.sent_id
+
+        assert await mail.provider.search(f"rfc822msgid:{item.message_id_header}") == [sent.sent_id]
+
     async def test_mail_local_search_finds_synced_mail(
         self, contract_session: AccountSession, contract_control: EmulatorControl
     ) -> None:
@@ -359,6 +372,26 @@ class MailContract(ContractBase):
 
         assert_mirrors_server(mail.store, contract_control)
         assert subjects_found(mail.store, subject) == [arrived]
+
+    async def test_faults_an_interrupted_send_goes_out_once(
+        self, contract_session: AccountSession, contract_control: EmulatorControl
+    ) -> None:
+        """A send that fails is not retried blindly (it may have arrived); the next round asks the
+        server for its Message-ID (search, or the listing) and sends it only when it is not there."""
+        mail = self.mail_parts(contract_session)
+        await mail.engine.sync()
+        subject = unique("Sent after a 503")
+        message = OutgoingMessage(to=(Address(OUTSIDER),), subject=subject, body_text="once")
+
+        contract_control.fail_next(503)
+        item = await mail.engine.send(message, send_at=now())
+        await mail.engine.push()
+        assert contract_control.sent_subjects().count(subject) == 0
+
+        await mail.engine.push()
+        await mail.engine.push()
+        assert contract_control.sent_subjects().count(subject) == 1
+        assert [i.state for i in mail.store.outbox() if i.id == item.id] == ["sent"]
 
     async def test_faults_a_refused_token_asks_to_sign_in_again(
         self, contract_session: AccountSession, contract_control: EmulatorControl

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
+from host.accounts import Accounts, AccountSession
 from host.app import Host
+from host.auth import AccountHttpClient
 from host.model.account import Feature
+from host.secrets import load_token
 from host.testing.contract_base import ContractBase, SignInFactory
 from host.testing.control import ContractTarget, EmulatorControl
 
@@ -66,6 +71,24 @@ class SignInContract(ContractBase):
         cache = session.require_calendars()
         await cache.load()
         assert cache.calendars
+
+    async def test_sign_in_an_expired_access_token_is_refreshed_and_saved(
+        self, contract_session: AccountSession, contract_accounts: Accounts
+    ) -> None:
+        http = contract_session.connection.http
+        assert isinstance(http, AccountHttpClient)
+        stale = dict(http.token)
+        http.token["expires_at"] = int(time.time()) - 60
+
+        if contract_session.mail is not None:
+            assert await contract_session.mail.list_folders()
+        else:
+            assert contract_session.calendar is not None and await contract_session.calendar.list_calendars()
+
+        assert http.token["access_token"] != stale["access_token"]
+        saved = load_token(contract_accounts.secrets, contract_session.account)
+        assert saved is not None and saved["access_token"] == http.token["access_token"]
+        assert saved.get("refresh_token"), "the refresh lost the refresh token"
 
 
 def _feature_scopes(host: Host, account_type: str) -> tuple[set[str], set[str]]:

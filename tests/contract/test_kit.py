@@ -131,16 +131,17 @@ def test_what_a_provider_lacks_is_skipped_with_the_reason(provider_tests: pytest
         "no:randomly",
         "-rs",
         "-k",
-        "TestLabelsOnly and (drafts or rules or auto_reply or server_search or calendar)",
+        "TestLabelsOnly and (drafts or rules or auto_reply or server_search or folders_are or calendar)",
     )
 
-    result.assert_outcomes(skipped=12)
+    result.assert_outcomes(skipped=14)
     result.stdout.fnmatch_lines_random(
         [
             "*testmail declares it has no drafts*",
             "*testmail declares it has no rules*",
             "*testmail declares it has no auto-reply*",
             "*testmail declares it has no server-search*",
+            "*testmail declares it has no folder-edit*",
             "*testmail registers no calendar provider*",
             "*testmail does not offer both mail and calendar*",
         ]
