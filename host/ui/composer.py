@@ -177,27 +177,26 @@ class Composer(QWidget):
         self.signature.setAccessibleName("Signature")
         self.signature.addItem("No signature", None)
         self.signature.activated.connect(lambda _: self._insert_signature(self.signature.currentData()))
-        for widget in (
-            self.send_button,
-            self.later_button,
-            self.discard_button,
-            self.attach_button,
-            self.plain,
-            self.signature,
-        ):
+        for widget in (self.send_button, self.later_button, self.discard_button, self.attach_button, self.signature):
             self.toolbar.addWidget(widget)
-        self.toolbar.addSeparator()
+        # Formatting has a row of its own, right above the text it formats.
+        self.format_bar = QToolBar("Formatting")
+        self.format_bar.setAccessibleName("Formatting")
+        self.format_bar.addWidget(self.plain)
+        self.format_bar.addSeparator()
         self.formatting = [
-            self.toolbar.addAction("Bold", self._bold),
-            self.toolbar.addAction("Italic", lambda: self.body.setFontItalic(not self.body.fontItalic())),
-            self.toolbar.addAction("Underline", lambda: self.body.setFontUnderline(not self.body.fontUnderline())),
-            self.toolbar.addAction("• List", self._bullets),
+            self.format_bar.addAction("Bold", self._bold),
+            self.format_bar.addAction("Italic", lambda: self.body.setFontItalic(not self.body.fontItalic())),
+            self.format_bar.addAction("Underline", lambda: self.body.setFontUnderline(not self.body.fontUnderline())),
+            self.format_bar.addAction("• List", self._bullets),
         ]
         for action, key in zip(self.formatting, ("Ctrl+B", "Ctrl+I", "Ctrl+U", "Ctrl+Shift+8"), strict=True):
             action.setShortcut(QKeySequence(key))
             action.setToolTip(f"{action.text()} ({key})")
-        self.toolbar.addSeparator()
-        for action in context.actions(ActionPlace.COMPOSER):
+        actions = context.actions(ActionPlace.COMPOSER)
+        if actions:
+            self.toolbar.addSeparator()
+        for action in actions:
             self.toolbar.addAction(action.title, lambda a=action: self.run_action(a))
 
         self.sender = QLabel(str(Address(session.account.email, session.account.display_name)))
@@ -228,11 +227,13 @@ class Composer(QWidget):
         layout.addWidget(self.message_bar)
         layout.addWidget(self.toolbar)
         layout.addLayout(form)
+        layout.addWidget(self.format_bar)
         layout.addWidget(self.body, 1)
         layout.addWidget(self.attachment_list)
 
         QShortcut(QKeySequence("Ctrl+Return"), self, self.send)
         self._dirty = False
+        self._body_touched = False  # a default signature arriving late goes in only while this is False
         self._pushing = False
         self._push_next: tuple[OutgoingMessage, dt.datetime] | None = None
         self._fill(self._original)
@@ -241,7 +242,7 @@ class Composer(QWidget):
         self._autosave.timeout.connect(self.save_draft)
         for field in (self.to, self.cc, self.bcc, self.subject):
             field.textChanged.connect(self._changed)
-        self.body.textChanged.connect(self._changed)
+        self.body.textChanged.connect(self._body_changed)
         (self.to if not self._original.to else self.body).setFocus()
 
     # -- content -------------------------------------------------------------------------------
@@ -310,7 +311,7 @@ class Composer(QWidget):
             (s for s in signatures if (s.default_for_replies if is_reply else s.default_for_new)),
             None,
         )
-        if default is not None and self.signature.currentData() is None and not self._dirty:
+        if default is not None and self.signature.currentData() is None and not self._body_touched:
             self.signature.setCurrentIndex(self.signature.findText(default.name))
             # The default signature is not the user's change: it must not make a draft by itself.
             self.body.blockSignals(True)
@@ -373,6 +374,10 @@ class Composer(QWidget):
         event.acceptProposedAction()
 
     # -- drafts --------------------------------------------------------------------------------
+
+    def _body_changed(self) -> None:
+        self._body_touched = True
+        self._changed()
 
     def _changed(self) -> None:
         self._dirty = True
