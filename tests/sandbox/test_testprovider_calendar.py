@@ -153,6 +153,10 @@ async def test_expired_sync_token(calendar: TestCalendarProvider, emulator: Test
     with pytest.raises(CursorExpired):
         await calendar.event_changes("primary", cursor)
     fresh = (await calendar.list_events("primary", *WINDOW)).cursor
+    emulator.state.expire_event_tokens()  # even a token with nothing after it is forgotten
+    with pytest.raises(CursorExpired):
+        await calendar.event_changes("primary", fresh)
+    fresh = (await calendar.list_events("primary", *WINDOW)).cursor
     emulator.faults.expire_cursors(1)
     with pytest.raises(CursorExpired):
         await calendar.event_changes("primary", fresh)

@@ -158,6 +158,10 @@ async def test_expired_cursor(mail: TestMailProvider, emulator: TestMailEmulator
         await mail.changes(cursor)
     fresh = await mail.current_cursor()
     assert (await mail.changes(fresh)).added == ()
+    emulator.state.expire_history()  # even a cursor with nothing after it is forgotten
+    with pytest.raises(CursorExpired):
+        await mail.changes(fresh)
+    fresh = await mail.current_cursor()
     emulator.faults.expire_cursors(1)
     with pytest.raises(CursorExpired):
         await mail.changes(fresh)

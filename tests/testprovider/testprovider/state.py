@@ -287,6 +287,8 @@ class TestMailState:
     def expire_history(self) -> None:
         """Forget every change so far: each cursor handed out until now is unknown from here on."""
         with self.lock:
+            # One step on, so that even the newest cursor (one with nothing after it) is forgotten.
+            self.seq += 1
             self.history.clear()
             self.history_floor = self.seq
 
@@ -592,6 +594,7 @@ class TestMailState:
     def expire_event_tokens(self) -> None:
         """Forget the event history: every sync token handed out until now is unknown from here on."""
         with self.lock:
+            self.event_seq += 1  # as for mail: past the newest token too
             self.event_history.clear()
             self.event_floor = self.event_seq
 
