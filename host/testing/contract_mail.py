@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+from collections.abc import Iterable
 
 import attrs
 import pytest
@@ -15,6 +16,7 @@ from host.model.mail import (
     Address,
     AutoReply,
     AutoReplyMode,
+    Draft,
     FolderKind,
     OutgoingMessage,
     Rule,
@@ -416,7 +418,8 @@ def _three(control: EmulatorControl) -> tuple[str, str, str]:
     return ids[0], ids[1], ids[2]
 
 
-def _draft_subjects(drafts, subject: str) -> list[str]:
+def _draft_subjects(drafts: Iterable[Draft], subject: str) -> list[str]:
+    """Ids of the drafts with exactly this subject."""
     return [d.id for d in drafts if d.message.subject == subject]
 
 
