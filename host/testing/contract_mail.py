@@ -1,5 +1,6 @@
 """The contract's mail part: folders, sync (initial, incremental, after an expired cursor), sending,
-drafts, local changes pushed, search, rules, auto-reply, and injected faults survived."""
+drafts, local changes pushed (flags, labels, move, trash, delete), folder editing, server and local
+search, rules, auto-reply, and injected faults survived."""
 
 from __future__ import annotations
 
