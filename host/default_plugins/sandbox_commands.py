@@ -32,18 +32,19 @@ def sandbox_command(ctx: click.Context, messages: int, events: int, faults: str,
     """
     from host.cli.main import get_host
     from host.errors import ZoomclientError
-    from host.sandbox.faults import parse_fault_spec
     from host.sandbox.service import SandboxOptions
 
     try:
-        parse_fault_spec(faults)
+        from host.sandbox.faults import parse_fault_spec
         from host.sandbox.runner import serve_services
-    except ZoomclientError as error:
-        raise click.BadParameter(str(error), param_hint="--faults") from error
     except ImportError as error:
         raise click.ClickException(
             f"The sandbox needs its extra ({error.name} is missing). Install it with: pip install 'zoomclient[sandbox]'"
         ) from error
+    try:
+        parse_fault_spec(faults)
+    except ZoomclientError as error:
+        raise click.BadParameter(str(error), param_hint="--faults") from error
 
     services = get_host(ctx).registry.sandbox_services
     if not services:
