@@ -20,6 +20,8 @@ from testprovider import plugin as testmail_plugin
 from testprovider.emulator import TestMailEmulator
 
 from host.app import Host
+from host.model.calendar import Attendee, Event, ResponseStatus
+from host.model.mail import Address
 from host.sandbox.runner import ServerThread
 from host.sandbox.service import SandboxOptions
 from host.secrets import MemorySecretStore
@@ -27,7 +29,7 @@ from host.sync import SyncSettings
 from host.ui.loop import LoopThread
 
 sys.path.insert(0, str(Path(__file__).parent))
-from ui_support import Tracker, hostile_mail, invitation_mail
+from ui_support import KNOWN_EVENT_ID, KNOWN_INVITE_SUBJECT, Tracker, hostile_mail, invitation_mail
 
 
 @pytest.fixture
@@ -42,6 +44,24 @@ def emulator(tracker: tuple[Tracker, str]) -> TestMailEmulator:
     emulator = TestMailEmulator(SandboxOptions(messages=40, events=10))
     now = dt.datetime.now(dt.UTC)
     emulator.state.add_message(invitation_mail(), date=now - dt.timedelta(minutes=2))
+    start = (now + dt.timedelta(days=3)).replace(minute=0, second=0, microsecond=0)
+    emulator.state.create_event(
+        Event(
+            id=KNOWN_EVENT_ID,
+            calendar_id="primary",
+            title="Design sync",
+            start=start,
+            end=start + dt.timedelta(hours=1),
+            organizer=Address("priya.sharma@example.in", "Priya Sharma"),
+            attendees=(
+                Attendee(Address("priya.sharma@example.in", "Priya Sharma"), ResponseStatus.ACCEPTED, organizer=True),
+                Attendee(emulator.state.owner, ResponseStatus.NEEDS_ACTION),
+            ),
+        )
+    )
+    emulator.state.add_message(
+        invitation_mail(KNOWN_INVITE_SUBJECT, f"{KNOWN_EVENT_ID}@example.in", start), date=now - dt.timedelta(minutes=3)
+    )
     emulator.state.add_message(hostile_mail(tracker[1]), date=now - dt.timedelta(minutes=1))
     return emulator
 

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
-from ui_support import HOSTILE_SUBJECT, INVITE_SUBJECT, SCRIPT_TEXT, screenshot, select_subject
+from ui_support import (
+    HOSTILE_SUBJECT,
+    INVITE_SUBJECT,
+    KNOWN_EVENT_ID,
+    KNOWN_INVITE_SUBJECT,
+    SCRIPT_TEXT,
+    screenshot,
+    select_subject,
+)
 
+from host.model.calendar import ResponseStatus
 from host.model.mail import Address, FolderKind
-from host.ui.qt import QModelIndex, Qt
+from host.ui.qt import QModelIndex, QPushButton, Qt
 
 
 def inbox_ids(emulator) -> set[str]:
@@ -224,3 +233,18 @@ def test_a_plain_text_message_is_shown_as_plain_text(qtbot, window, mail) -> Non
 
     assert mail.reader.plain_text().strip() == plain.body_text.strip()
     assert not mail.reader.remote_bar.isVisible()
+
+
+def test_accepting_an_invitation_answers_its_event(qtbot, window, mail, emulator) -> None:
+    select_subject(qtbot, mail, KNOWN_INVITE_SUBJECT)
+    assert mail.reader.invitation_bar.isVisible()
+
+    [accept] = [b for b in mail.reader.invitation_bar.findChildren(QPushButton) if b.text() == "Accept"]
+    accept.click()
+
+    def mine():
+        event = emulator.state.events[KNOWN_EVENT_ID]
+        return next(a.response for a in event.attendees if a.address.email == emulator.state.owner.email)
+
+    qtbot.waitUntil(lambda: mine() is ResponseStatus.ACCEPTED, timeout=10000)
+    qtbot.waitUntil(lambda: "You accepted “Design sync”." in window.message_bar.message())

@@ -12,6 +12,8 @@ from typing import Any
 ARTIFACTS = Path(__file__).parent / "artifacts"
 HOSTILE_SUBJECT = "Your invoice is ready (hostile HTML)"
 INVITE_SUBJECT = "Invitation: Budget review"
+KNOWN_INVITE_SUBJECT = "Invitation: Design sync"
+KNOWN_EVENT_ID = "design-sync-1"
 SCRIPT_TEXT = "SCRIPT-RAN"
 
 
@@ -69,16 +71,18 @@ def hostile_mail(tracker_url: str) -> bytes:
     return bytes(mail)
 
 
-def invitation_mail() -> bytes:
+def invitation_mail(
+    subject: str = INVITE_SUBJECT, uid: str = "not-in-any-calendar@example.in", start: dt.datetime | None = None
+) -> bytes:
     mail = EmailMessage()
     mail["From"] = "Priya Sharma <priya.sharma@example.in>"
     mail["To"] = "Alex Morgan <alex.morgan@example.com>"
-    mail["Subject"] = INVITE_SUBJECT
-    mail.set_content("You are invited to the budget review.")
-    start = (dt.datetime.now(dt.UTC) + dt.timedelta(days=2)).strftime("%Y%m%dT%H0000Z")
+    mail["Subject"] = subject
+    mail.set_content(f"You are invited: {subject}.")
+    when = (start or dt.datetime.now(dt.UTC) + dt.timedelta(days=2)).astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     ics = (
         "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nMETHOD:REQUEST\r\nBEGIN:VEVENT\r\n"
-        f"UID:not-in-any-calendar@example.in\r\nDTSTART:{start}\r\nDTEND:{start}\r\nSUMMARY:Budget review\r\n"
+        f"UID:{uid}\r\nDTSTART:{when}\r\nDTEND:{when}\r\nSUMMARY:{subject}\r\n"
         "END:VEVENT\r\nEND:VCALENDAR\r\n"
     )
     mail.add_attachment(ics.encode(), "text", "calendar", filename="invite.ics")
