@@ -248,3 +248,16 @@ def test_accepting_an_invitation_answers_its_event(qtbot, window, mail, emulator
 
     qtbot.waitUntil(lambda: mine() is ResponseStatus.ACCEPTED, timeout=10000)
     qtbot.waitUntil(lambda: "You accepted “Design sync”." in window.message_bar.message())
+
+
+def test_f6_moves_between_the_panes(qtbot, mail) -> None:
+    mail.folders.setFocus()
+
+    qtbot.keyClick(mail.folders, Qt.Key.Key_F6)
+    assert mail.table.hasFocus()
+    qtbot.keyClick(mail.table, Qt.Key.Key_F6)
+    assert mail.reader.browser.hasFocus()
+    qtbot.keyClick(mail.reader.browser, Qt.Key.Key_F6)
+    assert mail.folders.hasFocus()
+    qtbot.keyClick(mail.folders, Qt.Key.Key_F6, Qt.KeyboardModifier.ShiftModifier)
+    assert mail.reader.browser.hasFocus()

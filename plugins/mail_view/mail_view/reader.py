@@ -27,6 +27,7 @@ from host.ui.qt import (
     QImage,
     QLabel,
     QMenu,
+    QPalette,
     QPushButton,
     Qt,
     QTextBrowser,
@@ -159,7 +160,8 @@ class Reader(QWidget):
             self.subject.setText("")
             self.headers.setText("")
             self.remote_bar.hide()
-            self.browser.setHtml("<p align='center' style='color: gray'><br><br>No message selected.</p>")
+            placeholder = self.palette().color(QPalette.ColorRole.PlaceholderText).name()
+            self.browser.setHtml(f"<p align='center' style='color: {placeholder}'><br><br>No message selected.</p>")
             return
         self.subject.setText(f"<h3>{html.escape(message.subject or '(no subject)')}</h3>")
         self.headers.setText(_header_html(message))

@@ -240,6 +240,8 @@ class MailView(QWidget):
             ("k", lambda: self._step(-1)),
             ("/", self._focus_search),
             ("u", self._focus_list),
+            ("F6", lambda: self._cycle_panes(1)),
+            ("Shift+F6", lambda: self._cycle_panes(-1)),
         ):
             self._shortcut(key, slot)
         self._update_actions()
@@ -514,6 +516,12 @@ class MailView(QWidget):
             self.table.selectRow(target)
             self.table.scrollTo(self.model.index(target, 0))
         self.table.setFocus()
+
+    def _cycle_panes(self, step: int) -> None:
+        """F6 / Shift+F6: folders, message list, reader, round and round."""
+        panes = [self.folders, self.table, self.reader.browser]
+        current = next((i for i, pane in enumerate(panes) if pane.hasFocus()), -1 if step > 0 else 0)
+        panes[(current + step) % len(panes)].setFocus()
 
     def _focus_search(self) -> None:
         self.search.setFocus()
