@@ -313,7 +313,10 @@ class GmailMail:
 
     def _raw(self, message: OutgoingMessage) -> dict[str, Any]:
         account = self.connection.account
-        mime = build_message(message, sender=Address(account.email, account.display_name))
+        # The outbox's own Message-ID, so that after a crash mid-send it can ask whether it went out.
+        mime = build_message(
+            message, sender=Address(account.email, account.display_name), message_id=message.message_id_header
+        )
         body: dict[str, Any] = {"raw": to_base64url(mime)}
         if message.thread_id:
             body["threadId"] = message.thread_id
