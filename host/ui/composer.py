@@ -504,6 +504,13 @@ class Composer(QWidget):
         self.discarded = True
         self.close()
 
+    def abandon(self) -> None:
+        """Close without saving anything (the account is being signed out and wiped)."""
+        self._autosave.stop()
+        self._dirty = False
+        self.discarded = True
+        self.close()
+
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._dirty and self.sent is None:
             self.save_draft()

@@ -328,10 +328,15 @@ class MainWindow(QMainWindow):
     def sign_out(self, on_done: Callable[[], None] | None = None) -> None:
         session = self._stop_sync()
         for composer in list(self.composers):
-            composer.close()
+            composer.abandon()  # what it holds is about to be wiped with the account
+        # Views let go of the store before sign-out closes and deletes it.
+        self.signals.account_changed.emit(None)
+        self._show_page()
+        self.sign_in_page.busy(True, "Signing out and deleting the account's data…")
 
         def done(account: Any) -> None:
-            self._set_session(None)
+            self.sign_in_page.busy(False)
+            self._show_page()
             if account is not None:
                 self.message_bar.show_info(f"Signed out of {account.email}; its data is deleted from this computer.")
             if on_done is not None:
@@ -448,10 +453,10 @@ class SignInPage(QWidget):
             else "No provider plugin is installed. Install one (zoomclient-gmail, say) and start zoomclient again."
         )
 
-    def busy(self, busy: bool) -> None:
+    def busy(self, busy: bool, note: str = "Waiting for you to allow access in the browser…") -> None:
         for button in self.buttons:
             button.setEnabled(not busy)
-        self.note.setText("Waiting for you to allow access in the browser…" if busy else "")
+        self.note.setText(note if busy else "")
 
 
 def _action(parent: QWidget, text: str, slot: Callable[[], Any], shortcut: Any = None) -> QAction:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from ui_support import (
     HOSTILE_SUBJECT,
     INVITE_SUBJECT,
@@ -261,3 +263,26 @@ def test_f6_moves_between_the_panes(qtbot, mail) -> None:
     assert mail.folders.hasFocus()
     qtbot.keyClick(mail.folders, Qt.Key.Key_F6, Qt.KeyboardModifier.ShiftModifier)
     assert mail.reader.browser.hasFocus()
+
+
+def test_attachments_save_and_open_and_opened_copies_go_at_sign_out(qtbot, window, mail, tmp_path, monkeypatch) -> None:
+    from host.ui.qt import QDesktopServices, QFileDialog, QMessageBox
+
+    select_subject(qtbot, mail, INVITE_SUBJECT)
+    [part] = [a for a in mail.reader.message.attachments if not a.inline]
+    assert mail.reader.attachments_row.isVisible()
+    target = tmp_path / "saved.ics"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a: (str(target), ""))
+    opened = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(Path(url.toLocalFile())) or True)
+
+    mail.reader.save_attachment(part)
+    mail.reader.open_attachment(part)
+
+    qtbot.waitUntil(lambda: target.exists() and bool(opened), timeout=10000)
+    assert target.read_bytes().startswith(b"BEGIN:VCALENDAR")
+    assert opened[0].read_bytes() == target.read_bytes()
+    monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.Yes)
+    window.ask_sign_out()
+    qtbot.waitUntil(lambda: window.session is None, timeout=10000)
+    assert not opened[0].exists()

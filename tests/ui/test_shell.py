@@ -214,7 +214,7 @@ def test_every_control_a_keyboard_can_reach_has_a_name(qtbot, window, mail) -> N
 def test_the_sign_in_button_signs_in_again_after_sign_out(qtbot, window, monkeypatch) -> None:
     monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.Yes)
     window.ask_sign_out()
-    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.sign_in_page, timeout=10000)
+    qtbot.waitUntil(lambda: window.sign_in_page.buttons and window.sign_in_page.buttons[0].isEnabled(), timeout=10000)
 
     window.sign_in_page.buttons[0].click()
 

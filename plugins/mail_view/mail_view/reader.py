@@ -146,6 +146,9 @@ class Reader(QWidget):
         self.browser.anchorClicked.connect(self._link)
         layout.addWidget(self.browser, 1)
         self._temp: tempfile.TemporaryDirectory[str] | None = None
+        # Opened attachments go with the account (sign-out wipes its mail) or with the window.
+        context.signals.account_changed.connect(lambda _: self._forget_opened())
+        self.destroyed.connect(lambda *_: self._forget_opened())
         self.show_message(None)
 
     # -- showing -------------------------------------------------------------------------------
@@ -358,12 +361,16 @@ class Reader(QWidget):
             # the encrypted store, and only because another program has to read it.
             if self._temp is None:
                 self._temp = tempfile.TemporaryDirectory(prefix="zoomclient-")
-                self.destroyed.connect(self._temp.cleanup)
             path = Path(self._temp.name) / Path(part.filename).name
             path.write_bytes(data)
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
         self._with_bytes(part, open_)
+
+    def _forget_opened(self) -> None:
+        if self._temp is not None:
+            self._temp.cleanup()
+            self._temp = None
 
     # -- invitations ---------------------------------------------------------------------------
 
