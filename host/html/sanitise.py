@@ -80,7 +80,7 @@ _CSS_PROPERTIES = frozenset(
 )  # fmt: skip
 _CSS_URL_PROPERTIES = frozenset({"background", "background-image"})
 _CSS_FUNCTIONS = frozenset({"rgb", "rgba", "hsl", "hsla", "calc", "url"})
-_CSS_FUNCTION = re.compile(r"([a-zA-Z_-]*)\s*\(")
+_CSS_FUNCTION = re.compile(r"(?<![a-zA-Z_-])([a-zA-Z_-]*)\s*\(")  # from a name's start: linear time
 _CSS_URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)'"\s]*))\s*\)""", re.IGNORECASE)
 # Nothing that could hide a keyword from the checks above: escapes, comments, markup, control characters.
 _CSS_REFUSED = re.compile(r"[\\<>\x00-\x08\x0b-\x1f\x7f]|/\*|expression|javascript|vbscript|behavior|binding", re.I)

@@ -30,7 +30,7 @@ _CLEANER = nh3.Cleaner(
     attributes={"img": {"alt"}},
     link_rel=None,
 )
-_TOKEN = re.compile(r"<(/?)([a-z0-9]+)([^>]*)>|([^<]+)")
+_TOKEN = re.compile(r'<(/?)([a-z0-9]+)((?:[^>"]|"[^"]*")*)>|([^<]+)')
 _ALT = re.compile(r'alt="([^"]*)"')
 _BLANK_LINES = re.compile(r"\n{3,}")
 _SPACES = re.compile(r"[ \t\r\n\f\u00a0]+")

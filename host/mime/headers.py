@@ -22,10 +22,13 @@ from host.model import Address
 _ENCODED_WORD = re.compile(r"=\?([^?\s*]+)(?:\*[^?\s]*)?\?([bBqQ])\?([^?\s]*)\?=")
 _ENCODED_RUN = re.compile(rf"{_ENCODED_WORD.pattern}(?:[ \t]*{_ENCODED_WORD.pattern})*")
 _FOLD = re.compile(r"\r?\n(?=[ \t])|\r?\n")
-_MAILBOX = re.compile(r"[^\s<>\"',;:()\[\]@]+@[^\s<>\"',;:()\[\]@]+")
+# The look-behind makes a search start only where a run starts: without it, a long run of letters with
+# no "@" is scanned again from each of its positions (quadratic time on a hostile header).
+_MAILBOX = re.compile(r"(?<![^\s<>\"',;:()\[\]@])[^\s<>\"',;:()\[\]@]+@[^\s<>\"',;:()\[\]@]+")
 _MESSAGE_ID = re.compile(r"<[^<>\s]*>")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _STRAY_SURROGATE = re.compile("[\ud800-\udc7f\udd00-\udfff]")
+LONG_HEADER = 4096  # beyond this the stdlib's quadratic header parser is not given a whole header
 _CONTROL = re.compile(r"[\r\n\t\v\f]")
 
 
@@ -125,12 +128,8 @@ def addresses(text: str) -> tuple[Address, ...]:
     """Every mailbox that can be read from an address header; garbage yields what is legible."""
     if not text.strip():
         return ()
-    found: list[tuple[str, str]] = []
-    try:
-        for address in FACTORY("to", text).addresses:
-            found.append((address.display_name, address.addr_spec))
-    except Exception:
-        found = email.utils.getaddresses([_decode_words(text)])
+    # The stdlib's address parser takes quadratic time: a long header is read one mailbox at a time.
+    found = [pair for chunk in _mailbox_chunks(text) for pair in _parse_mailboxes(chunk)]
     result = []
     for name, addr_spec in found:
         name, addr_spec = legible(name), legible(addr_spec).strip().strip("<>").strip()
@@ -146,10 +145,47 @@ def addresses(text: str) -> tuple[Address, ...]:
     return tuple(result)
 
 
+def _parse_mailboxes(text: str) -> list[tuple[str, str]]:
+    if len(text) > LONG_HEADER:  # one "mailbox" this long is garbage: keep what looks like an address
+        return [("", match.group(0)) for match in _MAILBOX.finditer(text)]
+    try:
+        return [(address.display_name, address.addr_spec) for address in FACTORY("to", text).addresses]
+    except Exception:
+        return email.utils.getaddresses([_decode_words(text)])
+
+
+def _mailbox_chunks(text: str) -> list[str]:
+    """A long address list split at top-level commas (groups flattened); a short one whole."""
+    if len(text) <= LONG_HEADER:
+        return [text]
+    chunks, current, quoted, escaped, angle, comment = [], [], False, False, 0, 0
+    for char in text:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif quoted:
+            quoted = char != '"'
+        elif char == '"':
+            quoted = True
+        elif char in "<>":
+            angle = max(0, angle + (1 if char == "<" else -1))
+        elif char in "()":
+            comment = max(0, comment + (1 if char == "(" else -1))
+        elif not angle and not comment and char in ",;:":
+            if char != ":":  # a group's name ends at ":"; it is not a mailbox
+                chunks.append("".join(current))
+            current = []
+            continue
+        current.append(char)
+    chunks.append("".join(current))
+    return [chunk for chunk in chunks if chunk.strip()]
+
+
 def parameters(name: str, text: str) -> dict[str, str]:
     """The parameters of a Content-Type or Content-Disposition value, RFC 2231 and RFC 2047 decoded."""
     try:
-        return {key: legible(value) for key, value in FACTORY(name, text).params.items()}
+        return {key: legible(value) for key, value in FACTORY(name, text[:LONG_HEADER]).params.items()}
     except Exception:
         return {}
 

@@ -13,7 +13,7 @@ from email.message import Message
 from email.parser import BytesParser
 from email.policy import EmailPolicy
 
-from host.mime.headers import FACTORY
+from host.mime.headers import FACTORY, LONG_HEADER
 
 _BOUNDARY_LINE = re.compile(rb'^--([^\s"]{1,200})[ \t]*\r?$', re.MULTILINE)
 
@@ -32,7 +32,8 @@ class _TolerantPolicy(EmailPolicy):
 
 @functools.lru_cache(maxsize=4096)
 def _parsed_header(name: str, value: str) -> object:
-    unfolded = _LINE_BREAK.sub("", value)
+    # The stdlib's parser takes quadratic time on long structured headers; no real Content-Type needs more.
+    unfolded = _LINE_BREAK.sub("", value)[:LONG_HEADER]
     try:
         return FACTORY(name, unfolded)
     except Exception:

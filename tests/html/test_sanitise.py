@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from host.html import SanitisedHtml, sanitise_html
+from host.html import SanitisedHtml, html_to_text, sanitise_html
 
 XSS = [
     "<script>alert(1)</script>",
@@ -170,3 +170,18 @@ def test_fragments_of_attacks_never_survive(html, allow_remote, safe):
         for _tag, attributes in elements:
             for name in ("src", "srcset", "background", "style"):
                 assert "x.example" not in attributes.get(name, ""), (html, result.html)
+
+
+@pytest.mark.timeout(60)  # the stdlib HTMLParser and a CSS regex once took minutes on these
+@pytest.mark.parametrize(
+    "html",
+    [
+        '<p title="' * 50_000,
+        "<b>x</b>" * 100_000,
+        '<p style="color: ' + "a" * 300_000 + '">x</p>',
+        "<!--" + "x" * 10**6,
+    ],
+)
+def test_hostile_html_in_linear_time(html, safe):
+    safe(sanitise_html(html).html)
+    assert isinstance(html_to_text(html), str)

@@ -166,3 +166,21 @@ def test_nesting_beyond_the_stdlib_parser_still_gives_a_message(parse):
     assert message.subject == "deep"
     assert message.parse_note is not None and "RecursionError" in message.parse_note
     assert "bottom" in message.body_text
+
+
+HOSTILE_HEADERS = {
+    "unclosed quotes in To": b"To: " + b'"<a@example.com>,' * 40000,
+    "a 500 kB word in To": b"To: " + b"a" * 500_000,
+    "unclosed filename quotes": b"Content-Type: application/pdf\r\nContent-Disposition: attachment; "
+    + b'filename="x;' * 20000,
+    "20,000 parameters": b"Content-Type: text/plain; " + b"a=b; " * 20000,
+    "nested comments in From": b"From: " + b"(" * 100_000,
+}
+
+
+@pytest.mark.timeout(60)  # each took from 40 s to hours when the stdlib parser or a regex was quadratic
+@pytest.mark.parametrize("name", sorted(HOSTILE_HEADERS))
+def test_hostile_headers_are_read_in_linear_time(parse, name):
+    message = parse(HOSTILE_HEADERS[name] + b"\r\n\r\nbody")
+    assert message.body_text == "body" or message.attachments
+    assert not (message.parse_note or "").startswith("This message could not be fully read")
