@@ -25,7 +25,7 @@ MAX_BATCH = 20
 IMMUTABLE_IDS = 'IdType="ImmutableId"'
 #: Error codes that mean "your delta link is no longer known: start over".
 CURSOR_CODES = frozenset({"syncStateNotFound", "syncStateInvalid", "resyncRequired", "SyncStateNotFound"})
-#: How often the items of a batch throttled on their own are tried again before giving up.
+#: Rounds in a row in which every item of a batch is throttled before the batch gives up.
 BATCH_RETRIES = 5
 #: Throttles waited out inside one request: how many, and the longest Retry-After (seconds) waited.
 INLINE_RETRIES = 3
@@ -194,17 +194,20 @@ class GraphClient:
     async def _batch(self, chunk: list[dict[str, Any]]) -> list[BatchResult]:
         done: dict[str, BatchResult] = {}
         pending = chunk
-        for attempt in range(BATCH_RETRIES + 1):
+        stalled = 0  # rounds in a row in which nothing got through
+        while True:
             body = await self.json("POST", "$batch", json={"requests": pending})
             by_id = {item["id"]: item for item in pending}
-            pending, wait = [], 0.0
+            before, pending, wait = len(by_id), [], 0.0
             for answer in body.get("responses", []):
                 result = done[str(answer.get("id"))] = _result(answer)
                 if result.status == 429:
                     pending.append(by_id[result.id])
                     wait = max(wait, _retry_after(result.headers, default=MAX_INLINE_WAIT + 1))
-            # Long throttles go to the engine (the 429 answers stay in the results and raise there).
-            if not pending or wait > MAX_INLINE_WAIT or attempt == BATCH_RETRIES:
+            stalled = stalled + 1 if len(pending) == before else 0
+            # Under a budget a batch gets through a part at a time: go on while it moves. Long throttles
+            # go to the engine (the 429 answers stay in the results and raise there).
+            if not pending or wait > MAX_INLINE_WAIT or stalled > BATCH_RETRIES:
                 break
             await asyncio.sleep(wait)
         return [done[item["id"]] for item in chunk]

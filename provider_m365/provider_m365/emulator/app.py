@@ -38,7 +38,8 @@ MAX_BATCH = 20
 MAX_CONCURRENT = 4
 #: Exchange's per-app, per-mailbox budget: 10,000 requests in ten minutes.
 REQUESTS_PER_SECOND = 10_000 / 600
-OAUTH_PATHS = r"^/[^/]+/oauth2/v2\.0/|^/oidc/"
+#: Left alone by random faults and the budget: sign-in, and the $batch envelope (Graph meters what is inside).
+EXEMPT = r"^/[^/]+/oauth2/v2\.0/|^/oidc/|^/v1\.0/\$batch$"
 
 
 class ConcurrencyLimit:
@@ -115,7 +116,7 @@ class GraphEmulator:
         self.mailbox = MailboxState(owner, self.options.messages, self.options.seed)
         self.calendars = CalendarState(owner, self.options.events, self.options.seed)
         self.faults = FaultInjector(
-            self.options.faults, seed=self.options.seed, exempt=OAUTH_PATHS, quota_policy=QuotaPolicy(reject=_throttled)
+            self.options.faults, seed=self.options.seed, exempt=EXEMPT, quota_policy=QuotaPolicy(reject=_throttled)
         )
         self.log = RequestLog()
         self.concurrency = ConcurrencyLimit()
