@@ -190,6 +190,8 @@ def parse_message(
         "size": len(raw),
         "raw": raw,
     }
+    if date_fallback is not None and date_fallback.tzinfo is None:
+        date_fallback = date_fallback.replace(tzinfo=dt.UTC)  # the model's dates are aware
     try:
         return _parse(raw, date_fallback, common)
     except Exception as error:  # the promise: a message that cannot be read is still kept and shown

@@ -105,6 +105,8 @@ def test_missing_and_invalid_dates_fall_back_with_a_note(corpus, parse, fallback
     assert "no Date header" in (received.parse_note or "")
     given = parse(corpus["no_date"], date_fallback=fallback_date)
     assert given.date == fallback_date
+    naive = parse(corpus["no_date"], date_fallback=fallback_date.replace(tzinfo=None))
+    assert naive.date == fallback_date  # a naive fallback is taken as UTC
     invalid = parse(make_raw("Date: someday", "Subject: x", "", "body"), date_fallback=fallback_date)
     assert invalid.date == fallback_date
     assert "invalid Date header ('someday')" in (invalid.parse_note or "")
