@@ -34,6 +34,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
+from urllib.parse import parse_qsl
 
 import attrs
 from starlette.responses import JSONResponse, Response
@@ -228,14 +229,20 @@ class TokenBucket:
         self.stamp = clock()
 
     def take(self, units: float) -> float:
-        """Take ``units`` and return 0, or take nothing and return the seconds until they are there."""
+        """Take ``units`` and return 0, or take nothing and return the seconds until they are there.
+
+        A request dearer than the bucket is deep goes through when the bucket is full and leaves it in
+        debt, which the following seconds pay off: the average rate still holds, as with the real
+        per-user quotas, which are moving averages.
+        """
         now = self.clock()
         self.tokens = min(self.capacity, self.tokens + (now - self.stamp) * self.rate)
         self.stamp = now
-        if self.tokens >= units:
+        need = min(units, self.capacity)
+        if self.tokens >= need:
             self.tokens -= units
             return 0.0
-        return (units - self.tokens) / self.rate
+        return (need - self.tokens) / self.rate
 
 
 def authorization_user(scope: Mapping[str, Any]) -> str:
@@ -263,19 +270,21 @@ def too_many_requests(retry_after: float) -> Response:
 class QuotaPolicy:
     """How an emulator meters requests: the cost of each route and what an over-quota answer is.
 
-    ``costs`` are ``(method or "*", path regex, units)``, first match wins, else ``default_cost``.
-    ``user`` names the quota user of a request. ``reject(retry_after)`` builds the answer.
+    ``costs`` are ``(method or "*", path regex, units)``, first match wins, else ``default_cost``;
+    ``units`` may be a function of the query parameters, for routes whose cost grows with what they
+    return (a listing that carries whole messages costs what fetching each would). ``user`` names the
+    quota user of a request. ``reject(retry_after)`` builds the answer.
     """
 
-    costs: Sequence[tuple[str, str, float]] = ()
+    costs: Sequence[tuple[str, str, float | Callable[[Mapping[str, str]], float]]] = ()
     default_cost: float = 1.0
     user: Callable[[Mapping[str, Any]], str] = authorization_user
     reject: Callable[[float], Response] = too_many_requests
 
-    def cost(self, method: str, path: str) -> float:
+    def cost(self, method: str, path: str, query: Mapping[str, str] | None = None) -> float:
         for rule_method, pattern, units in self.costs:
             if rule_method in ("*", method) and re.search(pattern, path):
-                return units
+                return units(query or {}) if callable(units) else units
         return self.default_cost
 
 
@@ -414,7 +423,9 @@ class FaultInjector:
                 self._queued.remove(entry)
         return taken
 
-    def decide(self, method: str, path: str, user: str = "") -> tuple[float, FaultRule | Response | None]:
+    def decide(
+        self, method: str, path: str, user: str = "", query: Mapping[str, str] | None = None
+    ) -> tuple[float, FaultRule | Response | None]:
         """Seconds of delay, and the fault (a rule, or a quota answer) for one request of ``user``."""
         with self._lock:
             chosen = self._take_queued(method, path)
@@ -428,7 +439,7 @@ class FaultInjector:
             delay = sum(rule.delay for rule in chosen if rule.kind == "latency")
             final = next((rule for rule in chosen if rule.kind != "latency"), None)
             if final is None and not exempt and self._quota is not None:
-                wait = self._meter(method, path, user)
+                wait = self._meter(method, path, user, query)
                 if wait:
                     self.injected.append(InjectedFault("quota", method, path, delay=wait))
                     return delay, self.quota_policy.reject(wait)
@@ -438,13 +449,13 @@ class FaultInjector:
                 self.injected.append(InjectedFault(final.kind, method, path, status=final.status))
             return delay, final
 
-    def _meter(self, method: str, path: str, user: str) -> float:
+    def _meter(self, method: str, path: str, user: str, query: Mapping[str, str] | None) -> float:
         assert self._quota is not None
         bucket = self._buckets.get(user)
         if bucket is None:
             rate = self._quota.units_per_second
             bucket = self._buckets[user] = TokenBucket(rate, self._quota.burst or rate, self.clock)
-        return bucket.take(self.quota_policy.cost(method, path))
+        return bucket.take(self.quota_policy.cost(method, path, query))
 
     # -- the middleware -----------------------------------------------------------------------------------
 
@@ -458,7 +469,8 @@ class FaultInjector:
                 return
             remember_connection(scope, send)
             method, path = scope["method"], scope["path"]
-            delay, fault = injector.decide(method, path, injector.quota_policy.user(scope))
+            query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
+            delay, fault = injector.decide(method, path, injector.quota_policy.user(scope), query)
             if delay:
                 await asyncio.sleep(delay)
             if fault is None:

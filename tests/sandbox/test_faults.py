@@ -273,6 +273,18 @@ def test_quota_is_a_token_bucket_per_user_with_route_costs(serve) -> None:
     assert faults.injected[0].delay == pytest.approx(0.5)
 
 
+def test_a_request_dearer_than_the_bucket_borrows_from_the_next_seconds(serve) -> None:
+    clock = FakeClock()
+    policy = QuotaPolicy(costs=[("GET", r"/messages$", lambda query: 5.0 * int(query.get("n", "1")))])
+    faults = FaultInjector("quota:10", quota_policy=policy, clock=clock)
+    client = serve(faults)
+    assert client.get("/api/messages", params={"n": "6"}).status_code == 200  # 30 units from a full 10
+    refused = client.get("/api/messages")
+    assert refused.status_code == 429 and refused.headers["Retry-After"] == "3"  # 20 in debt + 5 needed
+    clock.now += 2.5
+    assert client.get("/api/messages").status_code == 200
+
+
 def test_over_quota_answer_is_the_emulators_choice(serve) -> None:
     clock = FakeClock()
 

@@ -305,10 +305,22 @@ async def test_errors_map_to_the_hosts(mail: TestMailProvider, emulator: TestMai
 
 
 async def test_quota_over_the_limit_is_rate_limited(mail: TestMailProvider, emulator: TestMailEmulator) -> None:
-    emulator.enforce_quota(units_per_second=1)  # a full bucket of 1 unit; a message costs 5
+    emulator.enforce_quota(units_per_second=1)
+    message_id = next(iter(emulator.state.messages))
+    await mail.get_message(message_id)  # 5 units from a bucket 1 deep: through, and 4 in debt
     with pytest.raises(RateLimited) as limited:
-        await mail.get_message(next(iter(emulator.state.messages)))
-    assert limited.value.status == 403 and limited.value.retry_after >= 1
+        await mail.get_message(message_id)
+    assert limited.value.status == 403 and limited.value.retry_after >= 4
+
+
+async def test_a_raw_listing_costs_what_fetching_its_messages_would(
+    mail: TestMailProvider, emulator: TestMailEmulator
+) -> None:
+    emulator.enforce_quota()  # 250 units a second, as Gmail's
+    await mail.list_messages(page_token=None, since=None)  # a page of up to 100: 5 + 100 * 5 units
+    with pytest.raises(RateLimited):
+        await mail.list_folders()
+    assert [f.kind for f in emulator.faults.injected] == ["quota"]
 
 
 async def test_a_token_without_the_mail_scope_is_refused(server, emulator: TestMailEmulator) -> None:

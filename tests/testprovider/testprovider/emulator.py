@@ -48,6 +48,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
+from collections.abc import Mapping
 from typing import Any
 
 import attrs
@@ -99,10 +100,21 @@ def over_quota(retry_after: float) -> Response:
     )
 
 
+def _listing_cost(query: Mapping[str, str]) -> float:
+    """messages.list's 5 units, plus a messages.get (5) for each message a raw listing carries."""
+    if query.get("format") != "raw":
+        return 5.0
+    try:
+        size = min(max(int(query.get("pageSize", "100")), 1), MAX_PAGE)
+    except ValueError:
+        size = 100
+    return 5.0 + 5.0 * size
+
+
 #: Gmail's quota units for the routes they resemble (messages.get 5, history.list 2, send 100, ...).
 QUOTA_COSTS = (
     ("POST", r"/send$|/drafts/[^/]+/send$", 100.0),
-    ("GET", r"/mailbox/messages$", 5.0),
+    ("GET", r"/mailbox/messages$", _listing_cost),
     ("GET", r"/mailbox/messages/[^/]+$", 5.0),
     ("GET", r"/attachments/", 5.0),
     ("POST", r"/messages/(modify|move|trash|delete)$", 5.0),
