@@ -438,13 +438,13 @@ class FaultInjector:
                         chosen.append(rule)
             delay = sum(rule.delay for rule in chosen if rule.kind == "latency")
             final = next((rule for rule in chosen if rule.kind != "latency"), None)
+            if delay:
+                self.injected.append(InjectedFault("latency", method, path, delay=delay))
             if final is None and not exempt and self._quota is not None:
                 wait = self._meter(method, path, user, query)
                 if wait:
                     self.injected.append(InjectedFault("quota", method, path, delay=wait))
                     return delay, self.quota_policy.reject(wait)
-            if delay:
-                self.injected.append(InjectedFault("latency", method, path, delay=delay))
             if final is not None:
                 self.injected.append(InjectedFault(final.kind, method, path, status=final.status))
             return delay, final
