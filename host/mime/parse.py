@@ -40,7 +40,7 @@ _BODY_TYPES = frozenset({"text/plain", "text/html"})
 # Structural damage worth telling the reader about; other defects are everyday sloppiness.
 _DAMAGE = {
     errors.StartBoundaryNotFoundDefect: "a multipart boundary was not found",
-    errors.CloseBoundaryNotFoundDefect: "the message ends before its last part does (it may be truncated)",
+    errors.CloseBoundaryNotFoundDefect: "the message ends before its last part does, so it may be truncated",
     errors.NoBoundaryInMultipartDefect: "a multipart part has no boundary",
     errors.MissingHeaderBodySeparatorDefect: "the headers are not separated from the body",
     errors.FirstHeaderLineIsContinuationDefect: "the first header line is malformed",
@@ -88,7 +88,7 @@ class _Reader:
         notes = list(dict.fromkeys(self.notes))
         if self.damages:
             damages = "; ".join(dict.fromkeys(self.damages))
-            notes.insert(0, f"The message is damaged ({damages}); it is shown as well as it could be read.")
+            notes.insert(0, f"The message is damaged: {damages}. It is shown as well as it could be read.")
         return " ".join(notes) or None
 
     def visit(self, part: MimePart, path: str) -> _Body:
