@@ -200,13 +200,19 @@ def parse_message(
 
 def attachment_bytes(raw: bytes, attachment_id: str) -> bytes:
     """The decoded content of the part ``attachment_id`` (an id from :func:`parse_message`)."""
-    part = part_at(parse_bytes(raw), attachment_id)
+    part = part_at(_tree(raw), attachment_id)
     if part is None:
         raise ZoomclientError(
             f"This message has no part {attachment_id!r}.",
             hint="The message may have changed on the server; sync and open it again.",
         )
     return _payload(part)
+
+
+@functools.lru_cache(maxsize=2)
+def _tree(raw: bytes) -> MimePart:
+    """The reader asks for each ``cid:`` image of the message it shows in turn: parse that message once."""
+    return parse_bytes(raw)
 
 
 def _parse(raw: bytes, date_fallback: dt.datetime | None, common: dict) -> Message:
