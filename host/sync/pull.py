@@ -30,6 +30,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+#: Full listings one pull may start when the server keeps forgetting the cursor before the catch-up.
+_MAX_LISTINGS = 3
+
 
 class Puller:
     def __init__(self, ctx: SyncContext, window: dt.timedelta | None) -> None:
@@ -72,8 +75,10 @@ class Puller:
     # -- the full listing ----------------------------------------------------------------------
 
     async def _full(self, listing: Listing | None) -> None:
+        listings = 0
         while True:
             if listing is None:
+                listings += 1
                 listing = await self._start()
             if not listing.listed:
                 listed = await self._list(listing)
@@ -86,7 +91,10 @@ class Puller:
                 return
             except CursorExpired:
                 # The cursor taken before the listing expired before the catch-up finished; only a
-                # new listing from a new cursor is sure to miss nothing.
+                # new listing from a new cursor is sure to miss nothing. A server that forgets
+                # faster than we can list ends the round; the next round starts over.
+                if listings >= _MAX_LISTINGS:
+                    raise
                 log.info("the listing's cursor expired during the catch-up: listing again")
                 listing = None
 

@@ -2,7 +2,8 @@
 
 The Authorization header and the database key come in the environment (ZOOMCLIENT_TEST_AUTHORIZATION,
 ZOOMCLIENT_TEST_KEY) so that they never show in a process listing. It also makes a local change on
-each run, so that kills land in pushes as well as in listings.
+each run, so that kills land in pushes as well as in listings. It prints every progress event, one a
+line, for the parent to time its kill by.
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ async def main(url: str, path: Path) -> None:
         connection = ProviderConnection(account, http, ACCOUNT_TYPE.rebased(url).endpoints)
         with MailStore.open(path, bytes.fromhex(os.environ["ZOOMCLIENT_TEST_KEY"])) as store:
             engine = SyncEngine(TestMailProviderFactory().open(connection), store, FAST)
+            # Each step on stdout: the parent picks its moment to kill by them, whatever the machine's speed.
+            engine.subscribe(lambda progress: print(progress.phase.value, progress.done, flush=True))
             newest = store.list_messages(limit=3)
             if newest:
                 await engine.mark_read([m.id for m in newest], read=newest[0].unread)
