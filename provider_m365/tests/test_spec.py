@@ -15,6 +15,7 @@ import pytest
 
 from provider_m365.emulator.app import GraphEmulator
 from provider_m365.emulator.signin import sign_in
+from provider_m365.mail import ATTACHMENTS, WHOLE
 
 EDM = "{http://docs.oasis-open.org/odata/ns/edm}"
 
@@ -153,6 +154,12 @@ async def test_every_property_answered_is_in_the_csdl(server: str, specs: Path, 
                 checked.append((rule["actions"], "messageRuleActions"))
             settings = await get("/me/mailboxSettings")
             checked += [(settings, "mailboxSettings"), (settings["automaticRepliesSetting"], "automaticRepliesSetting")]
+            whole = await get("/me/messages", **{"$select": WHOLE, "$expand": ATTACHMENTS, "$top": "20"})
+            for message in whole["value"]:
+                checked.append((message, "message"))
+                checked += [(h, "internetMessageHeader") for h in message["internetMessageHeaders"]]
+                checked += [(a, a["@odata.type"].rsplit(".", 1)[1]) for a in message["attachments"]]
+            assert any(m["attachments"] for m in whole["value"])
             delta = await get("/me/mailFolders/inbox/messages/delta", **{"$select": "id,isRead"})
             assert "@odata.deltaLink" in delta or "@odata.nextLink" in delta
             checked += [(m, "message") for m in delta["value"]]

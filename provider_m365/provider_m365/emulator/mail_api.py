@@ -149,6 +149,11 @@ class MailApi:
             data["body"] = (
                 {"contentType": "html", "content": html} if html else {"contentType": "text", "content": text}
             )
+        if "internetMessageHeaders" in wanted:
+            headers = state.parsed(message).headers
+            data["internetMessageHeaders"] = [{"name": name, "value": value} for name, value in headers]
+        if "attachments" in odata.expanded(request):
+            data["attachments"] = self._attachments(state, message)
         return data
 
     def render(self, state: MailboxState, request: Request, *, body: bool = False):

@@ -80,8 +80,14 @@ def select(item: dict[str, Any], request: Request, always: Sequence[str] = ("id"
     fields = request.query_params.get("$select")
     if not fields:
         return item
-    wanted = {f.strip() for f in fields.split(",")} | set(always)
+    wanted = {f.strip() for f in fields.split(",")} | set(always) | expanded(request)
     return {k: v for k, v in item.items() if k in wanted or k.startswith("@odata")}
+
+
+def expanded(request: Request) -> set[str]:
+    """The navigation properties ``$expand`` names: ``attachments($select=id,name)`` -> {"attachments"}."""
+    text = re.sub(r"\([^)]*\)", "", request.query_params.get("$expand", ""))
+    return {name.strip() for name in text.split(",") if name.strip()}
 
 
 def context(request: Request, what: str) -> str:
