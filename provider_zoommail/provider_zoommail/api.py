@@ -1,0 +1,175 @@
+"""What the Zoom Mail and Zoom Calendar clients share: requests over the account's authorised client,
+Zoom's errors (``{"code", "message"}``) mapped to the host's, and Zoom's per-account rate limits.
+
+Zoom limits an account to so many requests a second by each API's label: Light, Medium or Heavy
+(Pro plan: 30, 20, 10). The client keeps a little under them with one bucket whose units are
+Light requests (a Medium one costs 1.5, a Heavy one 3); a 429 empties the bucket for as long as
+``Retry-After`` says, and is raised as RateLimited for the engine to retry.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+import json
+import time
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import httpx
+
+from host.errors import AuthError, ProviderError, RateLimited, TransientError
+from host.providers import ProviderConnection
+
+#: The Pro plan's Light limit; the client keeps a little under it so that clock jitter between the
+#: two buckets never costs a 429.
+REQUESTS_PER_SECOND = 30.0
+SAFETY = 0.95
+
+
+class RateLabel(enum.Enum):
+    """An API's rate limit label, valued in Light requests."""
+
+    LIGHT = 1.0
+    MEDIUM = 1.5
+    HEAVY = 3.0
+
+
+class RateBucket:
+    """A token bucket in Light requests: ``acquire(label)`` waits until the request may go.
+
+    ``clock`` and ``sleep`` are injectable for tests.
+    """
+
+    def __init__(
+        self,
+        rate: float = REQUESTS_PER_SECOND * SAFETY,
+        capacity: float = REQUESTS_PER_SECOND,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Any] = asyncio.sleep,
+    ) -> None:
+        self.rate = rate
+        self.capacity = capacity
+        self.clock = clock
+        self.sleep = sleep
+        self.tokens = capacity
+        self.stamp = clock()
+        self.waited = 0.0
+        self._lock = asyncio.Lock()
+
+    def _refill(self) -> None:
+        now = self.clock()
+        self.tokens = min(self.capacity, self.tokens + (now - self.stamp) * self.rate)
+        self.stamp = now
+
+    async def acquire(self, label: RateLabel) -> None:
+        units = min(label.value, self.capacity)
+        async with self._lock:
+            self._refill()
+            if self.tokens < units:
+                wait = (units - self.tokens) / self.rate
+                self.waited += wait
+                await self.sleep(wait)
+                self._refill()
+                self.tokens = max(self.tokens, units)  # rounding must not make it wait again
+            self.tokens -= units
+
+    def pause(self, seconds: float) -> None:
+        """The server said to wait: empty the bucket so the next requests wait that long."""
+        self.tokens = min(self.tokens, -seconds * self.rate)
+
+
+def _message(body: Any, status: int) -> str:
+    if isinstance(body, dict) and body.get("message"):
+        return str(body["message"])
+    return f"HTTP {status}"
+
+
+def error_for(status: int, headers: Mapping[str, str], body: Any, service: str) -> ProviderError | AuthError:
+    """The host's error for one of Zoom's error answers. A 404 or 410 is left to the caller to read
+    as an expired cursor where that is what it means (history, sync tokens)."""
+    message = _message(body, status)
+    if status == 429:
+        try:
+            retry_after = float(headers.get("retry-after", "1"))
+        except ValueError:
+            retry_after = 1.0
+        return RateLimited(f"{service} asks to slow down: {message}", retry_after=max(retry_after, 0.1), status=status)
+    if status >= 500:
+        return TransientError(
+            f"{service} had a server error: {message}", status=status, hint="The host tries again shortly."
+        )
+    if status == 401:
+        return AuthError(f"{service} refused the sign-in: {message}", hint="Sign in again.")
+    if status == 403 or (isinstance(body, dict) and body.get("code") == 4711):
+        return ProviderError(
+            f"{service} refused: {message}",
+            status=status,
+            hint="Sign in again and allow the requested access, or ask your Zoom admin to enable it.",
+        )
+    if status in (404, 410):
+        return ProviderError(
+            f"{service} no longer has it: {message}",
+            status=status,
+            hint="It was probably changed or deleted elsewhere; the next sync brings the view up to date.",
+        )
+    return ProviderError(f"{service} refused the request: {message}", status=status)
+
+
+def _json(content: bytes) -> Any:
+    if not content:
+        return None
+    try:
+        return json.loads(content)
+    except ValueError:
+        return None
+
+
+def _params(params: Mapping[str, Any] | Sequence[tuple[str, Any]] | None) -> list[tuple[str, str]] | None:
+    if not params:
+        return None
+    items = params.items() if isinstance(params, Mapping) else params
+    result = []
+    for key, value in items:
+        if value is None:
+            continue
+        if isinstance(value, bool):
+            value = "true" if value else "false"
+        result.append((key, str(value)))
+    return result
+
+
+class ZoomApi:
+    """Requests to ``connection.endpoints["zoom"]`` (``https://api.zoom.us/v2``)."""
+
+    def __init__(self, connection: ProviderConnection, service: str, bucket: RateBucket | None = None) -> None:
+        self.connection = connection
+        self.service = service
+        self.bucket = bucket or RateBucket()
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        label: RateLabel,
+        *,
+        params: Mapping[str, Any] | Sequence[tuple[str, Any]] | None = None,
+        body: Any = None,
+    ) -> Any:
+        """The JSON answer (None for 204); raises the host's errors for Zoom's."""
+        await self.bucket.acquire(label)
+        try:
+            response = await self.connection.http.request(
+                method, self.connection.url("zoom", path), params=_params(params), json=body
+            )
+        except httpx.TransportError as error:
+            raise TransientError(
+                f"{self.service} could not be reached: {error}.", hint="The host tries again shortly."
+            ) from error
+        if response.status_code >= 400:
+            error = error_for(response.status_code, response.headers, _json(response.content), self.service)
+            if isinstance(error, RateLimited):
+                self.bucket.pause(error.retry_after)
+            raise error
+        return _json(response.content)
