@@ -10,6 +10,7 @@ from ui_support import (
     KNOWN_EVENT_ID,
     KNOWN_INVITE_SUBJECT,
     SCRIPT_TEXT,
+    choose_row,
     screenshot,
     select_subject,
 )
@@ -123,7 +124,7 @@ def test_s_stars_and_e_archives_with_undo(qtbot, window, mail, emulator) -> None
 
 
 def test_delete_moves_the_selection_to_the_trash(qtbot, window, mail, emulator) -> None:
-    mail.table.selectRow(1)
+    choose_row(mail.table, 1)
     mail.table.selectionModel().select(
         mail.model.index(2, 0),
         mail.table.selectionModel().SelectionFlag.Select | mail.table.selectionModel().SelectionFlag.Rows,
@@ -165,7 +166,7 @@ def test_conversations_group_the_list_by_thread(qtbot, window, mail) -> None:
     assert len(mail.model.rows) <= messages
     multi = next((i for i, t in enumerate(threads) if len(t.message_ids) > 1), None)
     if multi is not None:
-        mail.table.selectRow(multi)
+        choose_row(mail.table, multi)
         qtbot.waitUntil(lambda: mail.conversation.isVisible())
         assert mail.conversation.count() == len(store.thread_messages(threads[multi].id))
 
@@ -230,7 +231,7 @@ def test_a_plain_text_message_is_shown_as_plain_text(qtbot, window, mail) -> Non
     plain = next(
         m for m in (store.get_message(r.id) for r in mail.model.rows) if m.body_html is None and m.body_text.strip()
     )
-    mail.table.selectRow(mail.model.row_of(plain.id))
+    choose_row(mail.table, mail.model.row_of(plain.id))
     qtbot.waitUntil(lambda: mail.reader.message is not None and mail.reader.message.id == plain.id)
 
     assert mail.reader.plain_text().strip() == plain.body_text.strip()

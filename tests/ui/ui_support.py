@@ -92,7 +92,7 @@ def invitation_mail(
 def select_subject(qtbot, mail, subject: str) -> None:
     """Select the row with ``subject`` and wait until the reader shows it."""
     row = next(i for i, r in enumerate(mail.model.rows) if r.subject == subject)
-    mail.table.selectRow(row)
+    choose_row(mail.table, row)
     qtbot.waitUntil(lambda: mail.reader.message is not None and mail.reader.message.subject == subject)
 
 
@@ -101,3 +101,11 @@ def screenshot(widget, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     assert widget.grab().save(str(path))
     return path
+
+
+def choose_row(table, row: int) -> None:
+    """Make ``row`` the one selected and current row, whatever modifier keys an earlier test left pressed
+    (``selectRow`` reads them, as a click would)."""
+    model = table.model()
+    flags = table.selectionModel().SelectionFlag
+    table.selectionModel().setCurrentIndex(model.index(row, 0), flags.ClearAndSelect | flags.Rows)
