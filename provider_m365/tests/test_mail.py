@@ -360,6 +360,11 @@ async def test_attachments_file_and_reference(mail: M365MailProvider, emulator: 
     assert data == attachment_bytes(emulator.mailbox.raw(with_reference), files[0].id)
     with pytest.raises(ProviderError, match="link to a file"):
         await mail.fetch_attachment(message.id, reference.id)
+    # A listed message names its attachments by Graph's ids; they fetch the same bytes.
+    listed = next(m for m in (await mail.list_messages(page_token=None, since=None)).messages if m.id == message.id)
+    by_name = {a.filename: a for a in listed.attachments}
+    assert by_name[files[0].filename].id.startswith("graph:")
+    assert await mail.fetch_attachment(message.id, by_name[files[0].filename].id) == data
 
 
 async def test_server_search(mail: M365MailProvider, emulator: GraphEmulator) -> None:
