@@ -287,3 +287,22 @@ def test_attachments_save_and_open_and_opened_copies_go_at_sign_out(qtbot, windo
     window.ask_sign_out()
     qtbot.waitUntil(lambda: window.session is None, timeout=10000)
     assert not opened[0].exists()
+
+
+def test_mail_with_its_own_colours_gets_white_paper_and_other_mail_the_palette(mail) -> None:
+    from host.model.mail import Message
+    from host.ui.qt import QColor, QPalette
+
+    reader = mail.reader
+    dark = QPalette(reader.palette())
+    dark.setColor(QPalette.ColorRole.Base, QColor("#1e1e1e"))
+    dark.setColor(QPalette.ColorRole.Text, QColor("#e0e0e0"))
+    reader.setPalette(dark)
+    sender = Address("ana@example.com", "Ana")
+
+    reader.show_message(Message("c1", "c1", "Styled", sender, body_html='<p style="color: #222">Dark text</p>'))
+    assert reader.browser.palette().color(QPalette.ColorRole.Base) == QColor("white")
+    assert reader.browser.palette().color(QPalette.ColorRole.Text) == QColor("black")
+
+    reader.show_message(Message("c2", "c2", "Plain HTML", sender, body_html="<p>Just text</p>"))
+    assert reader.browser.palette().color(QPalette.ColorRole.Base) == QColor("#1e1e1e")

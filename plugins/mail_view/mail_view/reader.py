@@ -20,6 +20,7 @@ from host.html import sanitise_html
 from host.mime import attachment_bytes, parse_message
 from host.model.mail import Address, Attachment, Message, OutgoingMessage
 from host.ui.qt import (
+    QColor,
     QDesktopServices,
     QFileDialog,
     QFrame,
@@ -46,6 +47,7 @@ if TYPE_CHECKING:
 SENDER_ALLOWED = "ui/remote-content/{}"
 _REMOTE_IMAGE = re.compile(r"""<img\b[^>]*?\bsrc="(https?://[^"]+)\"""", re.IGNORECASE)
 _MAX_REMOTE_BYTES = 5 * 1024 * 1024
+_SETS_COLOURS = re.compile(r"""(?:\bbgcolor\s*=|\bcolor\s*=|[;"'\s]color\s*:|background(?:-color)?\s*:)""", re.I)
 _BLANK = QImage(1, 1, QImage.Format.Format_ARGB32)
 _BLANK.fill(0)
 
@@ -180,6 +182,7 @@ class Reader(QWidget):
         allowed = self.remote_allowed(message)
         if message.body_html is None:
             self.remote_bar.hide()
+            self._use_paper(False)
             self.browser.setPlainText(message.body_text)
             return
         clean = sanitise_html(message.body_html, allow_remote=allowed)
@@ -197,9 +200,21 @@ class Reader(QWidget):
             self.remote_bar.show()
         else:
             self.remote_bar.hide()
+        self._use_paper(bool(_SETS_COLOURS.search(clean.html)))
         self.browser.setHtml(clean.html)
         if allowed:
             self._fetch_remote(clean.html)
+
+    def _use_paper(self, paper: bool) -> None:
+        """Mail that sets its own colours was made for white paper: under a dark palette its dark text
+        would vanish, so it gets a light page; everything else follows the system palette."""
+        if not paper:
+            self.browser.setPalette(self.palette())
+            return
+        page = QPalette(self.palette())
+        page.setColor(QPalette.ColorRole.Base, QColor("white"))
+        page.setColor(QPalette.ColorRole.Text, QColor("black"))
+        self.browser.setPalette(page)
 
     # -- remote content ------------------------------------------------------------------------
 
