@@ -306,3 +306,25 @@ def test_mail_with_its_own_colours_gets_white_paper_and_other_mail_the_palette(m
 
     reader.show_message(Message("c2", "c2", "Plain HTML", sender, body_html="<p>Just text</p>"))
     assert reader.browser.palette().color(QPalette.ColorRole.Base) == QColor("#1e1e1e")
+
+
+def test_deleting_in_the_trash_asks_first_and_then_deletes_for_good(qtbot, window, mail, emulator, monkeypatch) -> None:
+    from host.ui.qt import QMessageBox
+
+    store = window.session.store
+    select_subject(qtbot, mail, INVITE_SUBJECT)
+    message_id = mail.reader.message.id
+    mail.delete()
+    qtbot.waitUntil(lambda: "TRASH" in emulator.state.messages[message_id].folder_ids, timeout=10000)
+    mail.folders.select(store.folder_by_kind(FolderKind.TRASH).id)
+    choose_row(mail.table, mail.model.row_of(message_id))
+    answers = [QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Yes]
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question", lambda parent, title, text, *a: asked.append(text) or answers.pop(0))
+
+    mail.delete()  # cancelled
+    mail.delete()
+
+    assert asked == ["Delete 1 message for good? This cannot be undone."] * 2
+    qtbot.waitUntil(lambda: message_id not in emulator.state.messages, timeout=10000)
+    assert store.get_message(message_id) is None

@@ -30,6 +30,7 @@ from host.ui.qt import (
     QLabel,
     QLineEdit,
     QMenu,
+    QMessageBox,
     QModelIndex,
     QPoint,
     QShortcut,
@@ -579,7 +580,15 @@ class MailView(QWidget):
         back = self.folder_id or (store.folder_by_kind(FolderKind.INBOX) or Folder("", "")).id
         trash = store.folder_by_kind(FolderKind.TRASH)
         if trash is not None and self.folder_id == trash.id:
-            self._change(ids, engine.delete(ids), None, f"Deleted {self._counted(ids)} for good.")
+            answer = QMessageBox.question(
+                self,
+                "Delete for good",
+                f"Delete {self._counted(ids)} for good? This cannot be undone.",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Cancel,
+            )
+            if answer == QMessageBox.StandardButton.Yes:
+                self._change(ids, engine.delete(ids), None, f"Deleted {self._counted(ids)} for good.")
             return
         self._change(
             ids, engine.trash(ids), lambda: engine.move(ids, back), f"Moved {self._counted(ids)} to the trash."
