@@ -1,0 +1,87 @@
+"""Workflow actions in the calendar: the event editor's (they hand back a changed event) and the event menu's."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import attrs
+import pytest
+from calendar_support import at
+
+from host.actions import Action, ActionContext, ActionPlace, ActionResult
+from host.hookspecs import hookimpl
+from host.model.calendar import Event
+from host.ui.qt import Qt
+
+JOIN_URL = "https://zoom.example/j/123456789"
+
+
+class WorkflowPlugin:
+    """A plugin with one action for the editor and one for the event menu."""
+
+    def __init__(self) -> None:
+        self.seen: list[Event] = []
+
+    @hookimpl
+    def register_actions(self, register: Callable[[Action], None]) -> None:
+        async def add_link(context: ActionContext) -> ActionResult:
+            assert context.event is not None
+            return ActionResult("Zoom link added.", event=attrs.evolve(context.event, location=JOIN_URL))
+
+        async def note(context: ActionContext) -> ActionResult:
+            assert context.event is not None
+            self.seen.append(context.event)
+            return ActionResult("Noted.")
+
+        register(Action("test.zoom", "Add Zoom link", frozenset({ActionPlace.EVENT_EDITOR}), add_link))
+        register(Action("test.note", "Note it", frozenset({ActionPlace.EVENT}), note))
+        register(
+            Action(
+                "test.never",
+                "Never offered",
+                frozenset({ActionPlace.EVENT}),
+                note,
+                available=lambda context: False,
+            )
+        )
+
+
+@pytest.fixture
+def workflow() -> WorkflowPlugin:
+    return WorkflowPlugin()
+
+
+@pytest.fixture
+def extra_plugins(workflow: WorkflowPlugin) -> tuple[object, ...]:
+    return (("zoomclient-test-workflow", workflow),)
+
+
+def test_an_editor_action_changes_the_event_being_edited(view, qtbot, emulator, week) -> None:
+    start = at(week + dt.timedelta(days=3), 16)
+    editor = view.new_event(start)
+    editor.title.setText("Customer call")
+    button = editor.action_buttons["test.zoom"]
+    assert button.text() == "Add Zoom link"
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: editor.location.text() == JOIN_URL, timeout=10000)
+    # What the user typed before the action ran is kept: the action got the edited event.
+    assert editor.title.text() == "Customer call" and editor.times()[0] == start
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+
+    def stored():
+        with emulator.state.lock:
+            return next((e for e in emulator.state.events.values() if e.title == "Customer call"), None)
+
+    qtbot.waitUntil(lambda: stored() is not None, timeout=10000)
+    assert stored().location == JOIN_URL
+
+
+def test_event_actions_are_in_the_event_menu_when_available(view, qtbot, workflow) -> None:
+    event = next(e for e in view.events if e.title == "Standup")
+    menu = view.event_menu(event)
+    texts = [a.text() for a in menu.actions()]
+    assert "Note it" in texts and "Never offered" not in texts
+    next(a for a in menu.actions() if a.text() == "Note it").trigger()
+    qtbot.waitUntil(lambda: bool(workflow.seen), timeout=10000)
+    assert workflow.seen[0].id == "standup"

@@ -1,0 +1,268 @@
+"""The calendar view against the TestMail emulator: what the user sees and what reaches the server."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from calendar_support import LATER_WEEKS, ZONE, at, screenshot
+from calendar_view.days import Mode
+from calendar_view.editor import ZOOM_HOST
+from calendar_view.grid import HOUR_HEIGHT
+from PyQt6.QtTest import QTest
+
+from host.model.calendar import ResponseStatus
+from host.ui.qt import QApplication, QMessageBox, QPoint, Qt, QTimer
+
+
+def hit(board, title: str):
+    return next((rect, event) for rect, event in board._hits if event.title == title)
+
+
+def titles(board) -> set[str]:
+    return {event.title for _, event in board._hits}
+
+
+def server_event(emulator, event_id: str):
+    with emulator.state.lock:
+        return emulator.state.events.get(event_id)
+
+
+def test_the_week_shows_each_seeded_event_in_its_slot(view, qtbot, week) -> None:
+    grid, header = view.grid, view.header
+    assert view.days()[0] == week and len(view.days()) == 7
+    column = grid.column_width()
+
+    standup, _ = hit(grid, "Standup")  # Tuesday 09:00–09:30
+    assert standup.top() == pytest.approx(9 * HOUR_HEIGHT + 1, abs=1)
+    assert grid.gutter + column <= standup.left() < grid.gutter + 2 * column
+
+    # 09:00 in New York is 15:00 in Berlin (both on winter time in November, or both on summer time).
+    ny, event = hit(grid, "New York call")
+    offset = (event.start.astimezone(ZONE).utcoffset() - event.start.utcoffset()).total_seconds() / 3600
+    assert ny.top() == pytest.approx((9 + offset) * HOUR_HEIGHT + 1, abs=1)
+    assert grid.gutter + 3 * column <= ny.left() < grid.gutter + 4 * column
+
+    # Two overlapping events share Wednesday's column side by side, each in its calendar's colour.
+    a, event_a = hit(grid, "Overlap A")
+    b, event_b = hit(grid, "Overlap B")
+    assert a.width() < column / 2 and b.width() < column / 2 and not a.intersects(b)
+    assert grid.fill_of(event_a) != grid.fill_of(event_b)
+
+    # The all-day event is in the header's all-day row, over Friday, and not in the time grid.
+    assert "Offsite" in titles(header) and "Offsite" not in titles(grid)
+    offsite, _ = hit(header, "Offsite")
+    assert grid.gutter + 4 * column <= offsite.left() < grid.gutter + 5 * column
+    assert "Standup" in grid.accessibleDescription() or "events shown" in grid.accessibleDescription()
+    screenshot(view.window(), "week-view")
+
+
+def test_the_month_view_lists_the_events(view, qtbot) -> None:
+    view.set_mode(Mode.MONTH)
+    qtbot.waitUntil(lambda: view.loading == 0)
+    assert view.pages.currentWidget() is view.month
+    assert {"Standup", "Overlap A", "Offsite", "New York call"} <= titles(view.month)
+    assert view.range_label.text() == view.anchor.strftime("%B %Y")
+    screenshot(view.window(), "month-view")
+    view.set_mode(Mode.WEEK)
+
+
+def test_moving_far_ahead_loads_that_range_on_demand_without_waiting(view, qtbot, week) -> None:
+    cache = view.context.session.calendars
+    far = week + dt.timedelta(weeks=LATER_WEEKS)
+    assert not cache.loaded("primary", at(far, 0), at(far + dt.timedelta(days=7), 0))
+    view.go_to(far)
+    # go_to returned at once: the new days are shown, their events are on their way.
+    assert view.days()[0] == far and view.loading >= 1
+    qtbot.waitUntil(lambda: "Far ahead" in titles(view.grid), timeout=10000)
+    assert cache.loaded("primary", at(far, 0), at(far + dt.timedelta(days=7), 0))
+    view.page(-1)
+    assert view.days()[0] == far - dt.timedelta(weeks=1)
+
+
+def test_unchecking_a_calendar_hides_its_events(view, qtbot) -> None:
+    assert "Overlap B" in titles(view.grid) and "Offsite" in titles(view.header)
+    view.calendar_list.set_shown("team", False)
+    assert "Overlap B" not in titles(view.grid) and "Offsite" not in titles(view.header)
+    assert "Overlap A" in titles(view.grid)
+    # Alone now, Overlap A takes the whole column.
+    rect, _ = hit(view.grid, "Overlap A")
+    assert rect.width() > view.grid.column_width() * 0.9
+    view.calendar_list.set_shown("team", True)
+    assert "Overlap B" in titles(view.grid)
+
+
+def test_the_calendar_list_groups_calendars_by_kind_with_colours(view) -> None:
+    tree = view.calendar_list
+    groups = [tree.topLevelItem(i).text(0) for i in range(tree.topLevelItemCount())]
+    assert groups == ["My calendars", "Shared with me", "Rooms and resources", "Calendars I manage"]
+    item = tree.item_for("delegated-lena")
+    assert item.checkState(0) == Qt.CheckState.Checked and not item.icon(0).isNull()
+
+
+def test_an_event_made_in_the_editor_reaches_the_server(view, qtbot, emulator, week) -> None:
+    start = at(week + dt.timedelta(days=1), 13)
+    editor = view.new_event(start)
+    editor.title.setText("Roadmap chat")
+    editor.location.setText("Berlin 4.01")
+    editor.add_attendee("Ana Müller <ana.mueller@example.de>")
+    editor.repeat.setCurrentIndex(editor.repeat.findData("WEEKLY"))
+    editor.ends.setCurrentIndex(2)
+    editor.count.setValue(3)
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+
+    def stored():
+        with emulator.state.lock:
+            return next((e for e in emulator.state.events.values() if e.title == "Roadmap chat"), None)
+
+    qtbot.waitUntil(lambda: stored() is not None, timeout=10000)
+    event = stored()
+    assert event.start == start and event.end == start + dt.timedelta(hours=1)
+    assert event.location == "Berlin 4.01"
+    assert "ana.mueller@example.de" in {a.address.email for a in event.attendees}
+    assert event.recurrence[0] == "RRULE:FREQ=WEEKLY;BYDAY=TU;COUNT=3"
+    qtbot.waitUntil(lambda: "Roadmap chat" in titles(view.grid), timeout=10000)
+
+
+def test_a_delegators_calendar_asks_who_hosts_the_zoom_meeting(view, qtbot) -> None:
+    editor = view.new_event()
+    assert editor.calendar.findData("shared-ana") < 0  # read-only calendars are not offered
+    assert not editor.delegate_box.isVisibleTo(editor)
+    editor.calendar.setCurrentIndex(editor.calendar.findData("delegated-lena"))
+    assert editor.delegate_box.isVisibleTo(editor)
+    assert "Lena Schmidt" in editor.as_owner.text()
+    editor.title.setText("Board prep")
+    assert editor.edited_event().provider_data[ZOOM_HOST] == "owner"
+    editor.as_me.setChecked(True)
+    assert editor.edited_event().provider_data[ZOOM_HOST] == "me"
+    editor.reject()
+
+
+def test_dragging_an_event_moves_it_on_the_server_with_an_undo(view, window, qtbot, emulator) -> None:
+    grid = view.grid
+    before = server_event(emulator, "standup")
+    view.scroll.ensureVisible(0, 10 * HOUR_HEIGHT, 0, 300)
+    rect, _ = hit(grid, "Standup")
+    press = QPoint(int(rect.center().x()), int(rect.top() + 5))
+    drop = press + QPoint(0, 2 * HOUR_HEIGHT + 5)  # two hours down, a few pixels off: snaps to 15 minutes
+    QTest.mousePress(grid, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, press)
+    QTest.mouseMove(grid, press + QPoint(0, 20))
+    QTest.mouseMove(grid, drop)
+    QTest.mouseRelease(grid, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, drop)
+    moved = before.start + dt.timedelta(hours=2)
+    qtbot.waitUntil(lambda: server_event(emulator, "standup").start == moved, timeout=10000)
+    assert server_event(emulator, "standup").end == before.end + dt.timedelta(hours=2)
+    bar = window.message_bar
+    qtbot.waitUntil(lambda: "Moved “Standup”" in bar.message())
+    assert bar.action_button.text() == "Undo"
+    bar.action_button.click()
+    qtbot.waitUntil(lambda: server_event(emulator, "standup").start == before.start, timeout=10000)
+
+
+def test_dragging_the_bottom_edge_resizes(view, qtbot, emulator) -> None:
+    grid = view.grid
+    rect, _ = hit(grid, "Overlap A")
+    press = QPoint(int(rect.center().x()), int(rect.bottom() - 2))
+    drop = press + QPoint(0, HOUR_HEIGHT // 2)
+    QTest.mousePress(grid, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, press)
+    QTest.mouseMove(grid, press + QPoint(0, 10))
+    QTest.mouseMove(grid, drop)
+    QTest.mouseRelease(grid, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, drop)
+    before = server_event(emulator, "overlap-a")
+    qtbot.waitUntil(lambda: server_event(emulator, "overlap-a").end - before.start == dt.timedelta(minutes=90))
+
+
+def test_answering_an_invitation_changes_the_response_on_the_server(view, qtbot, emulator) -> None:
+    _, invite = hit(view.grid, "Budget review")
+    menu = view.event_menu(invite)
+    texts = [a.text() for a in menu.actions()]
+    assert {"Accept", "Tentative", "Decline"} <= set(texts)
+    next(a for a in menu.actions() if a.text() == "Tentative").trigger()
+
+    def mine():
+        event = server_event(emulator, "invite")
+        return next(a.response for a in event.attendees if a.address.email == emulator.state.owner.email)
+
+    qtbot.waitUntil(lambda: mine() is ResponseStatus.TENTATIVE, timeout=10000)
+    qtbot.waitUntil(lambda: hit(view.grid, "Budget review")[1].my_response is ResponseStatus.TENTATIVE)
+    # The organiser's own event offers no answers.
+    _, standup = hit(view.grid, "Standup")
+    assert "Accept" not in [a.text() for a in view.event_menu(standup).actions()]
+
+
+def test_the_availability_grid_shows_busy_time_and_suggests_a_free_slot(view, qtbot, week) -> None:
+    tuesday = week + dt.timedelta(days=1)
+    view.now = lambda: at(tuesday, 9, 20)  # a suggestion is never in the past
+    editor = view.new_event(at(tuesday, 9))
+    editor.title.setText("Clashes with the standup")
+    editor.add_attendee("ana.mueller@example.de")
+    editor.ask_free_busy()
+    qtbot.waitUntil(lambda: len(editor.availability.rows) == 2, timeout=10000)
+    rows = editor.availability.rows
+    you = next(i for i, row in enumerate(rows) if row.label == "You")
+    assert any(index == you for index, _ in editor.availability.busy_rects())
+    assert "busy 09:00–09:30" in editor.availability.accessibleDescription()
+    assert editor.suggested is not None
+    slot_start, slot_end = editor.suggested
+    assert slot_start >= at(tuesday, 9, 30) and slot_end - slot_start == dt.timedelta(hours=1)
+    assert not any(a < slot_end and b > slot_start for row in rows for a, b in row.busy)
+    assert editor.use_suggested.isEnabled()
+    editor.show()
+    editor.resize(820, 760)
+    screenshot(editor, "event-editor")
+    editor.apply_suggestion()
+    assert editor.times() == (slot_start, slot_end)
+    assert editor.availability_note.text() == "Everyone is free then."
+    editor.reject()
+
+
+def test_deleting_asks_first_then_removes_it_from_the_server(view, qtbot, emulator) -> None:
+    _, event = hit(view.grid, "Overlap A")
+    view.grid.select(event)
+
+    def answer(button_text: str) -> None:
+        box = QApplication.activeModalWidget()
+        assert isinstance(box, QMessageBox)
+        next(b for b in box.buttons() if b.text() == button_text).click()
+
+    QTimer.singleShot(50, lambda: answer("Cancel"))
+    view.delete_selected()
+    assert server_event(emulator, "overlap-a") is not None
+    QTimer.singleShot(50, lambda: answer("Delete"))
+    view.delete_selected()
+    qtbot.waitUntil(lambda: server_event(emulator, "overlap-a") is None, timeout=10000)
+    qtbot.waitUntil(lambda: "Overlap A" not in titles(view.grid))
+
+
+def test_keys_move_through_time_and_switch_views(view, qtbot, window, week) -> None:
+    window.activateWindow()
+    view.grid.setFocus()
+    qtbot.waitUntil(lambda: view.grid.hasFocus())
+    QTest.keyClick(view.grid, Qt.Key.Key_J)
+    assert view.days()[0] == week + dt.timedelta(weeks=1)
+    QTest.keyClick(view.grid, Qt.Key.Key_Left)
+    assert view.days()[0] == week
+    QTest.keyClick(view.grid, Qt.Key.Key_D)
+    assert view.mode is Mode.DAY
+    QTest.keyClick(view.month if view.mode is Mode.MONTH else view.grid, Qt.Key.Key_M)
+    assert view.mode is Mode.MONTH
+    QTest.keyClick(view.month, Qt.Key.Key_W)
+    assert view.mode is Mode.WEEK
+    QTest.keyClick(view.grid, Qt.Key.Key_T)
+    assert view.anchor == view.today()
+
+
+def test_no_event_title_is_written_anywhere(window, view, qtbot, host, layout_file, emulator) -> None:
+    editor = view.open_event(hit(view.grid, "Standup")[1])
+    editor.reject()
+    view.set_mode(Mode.MONTH)
+    window.close()
+    with emulator.state.lock:
+        secrets = {e.title for e in emulator.state.events.values()} | {"Standup", "Budget review"}
+    files = [p for p in Path(host.data_dir).rglob("*") if p.is_file()] + [layout_file]
+    assert layout_file.exists()
+    for path in files:
+        data = path.read_bytes()
+        for title in secrets:
+            assert title.encode() not in data, f"{title!r} written to {path}"
