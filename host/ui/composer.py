@@ -207,11 +207,18 @@ class Composer(QWidget):
         self.subject = QLineEdit()
         self.subject.setAccessibleName("Subject")
         form = QFormLayout()
-        form.addRow("From", self.sender)
-        form.addRow("&To", self.to)
-        form.addRow("&Cc", self.cc)
-        form.addRow("&Bcc", self.bcc)
-        form.addRow("&Subject", self.subject)
+        for text, field in (
+            ("From", self.sender),
+            ("&To", self.to),
+            ("&Cc", self.cc),
+            ("&Bcc", self.bcc),
+            ("&Subject", self.subject),
+        ):
+            label = QLabel(text)
+            label.setBuddy(field)
+            # Room for the whole word: Qt measures "To" kerned and clips its last letter otherwise.
+            label.setMinimumWidth(label.sizeHint().width() + label.fontMetrics().averageCharWidth())
+            form.addRow(label, field)
 
         self.body = QTextEdit()
         self.body.setAccessibleName("Message text")
