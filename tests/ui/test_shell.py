@@ -97,6 +97,7 @@ def test_the_settings_dialog_hosts_the_mail_views_pages(qtbot, window, emulator)
     rules.add_button.click()
     qtbot.waitUntil(lambda: any(r.name == "Receipts" for r in emulator.state.rules.values()), timeout=10000)
     qtbot.waitUntil(lambda: rules.list.count() == len(emulator.state.rules))
+    screenshot(dialog, "settings-rules")
     rule = next(r for r in emulator.state.rules.values() if r.name == "Receipts")
     assert rule.conditions.from_contains == ("shop@example.com",) and rule.actions.mark_read
 
@@ -107,6 +108,7 @@ def test_the_settings_dialog_hosts_the_mail_views_pages(qtbot, window, emulator)
     auto.save_button.click()
     qtbot.waitUntil(lambda: emulator.state.auto_reply.mode is AutoReplyMode.ALWAYS, timeout=10000)
     assert emulator.state.auto_reply.subject == "Away"
+    screenshot(dialog, "settings-auto-reply")
 
     signatures = dialog.page("mail.signatures")
     qtbot.waitUntil(lambda: "Work" in signatures.note.text())  # the provider's own, listed

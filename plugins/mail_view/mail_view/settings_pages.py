@@ -93,7 +93,7 @@ class RulesPage(_Page):
         self.action.setAccessibleName("Then")
         form.addRow("Name", self.name)
         form.addRow("When from contains", self.from_contains)
-        form.addRow("or subject contains", self.subject_contains)
+        form.addRow("and subject contains", self.subject_contains)
         form.addRow("Then", self.action)
         self.layout_.addLayout(form)
         buttons = QHBoxLayout()
