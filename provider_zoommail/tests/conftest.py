@@ -28,7 +28,9 @@ SPECS = Path(__file__).resolve().parents[2].parent / "shared" / "specs"
 def specs() -> dict[str, dict]:
     """The OpenAPI documents the emulator follows: ``mail``, ``calendar`` and ``users``."""
     names = {"mail": "zoom-mail", "calendar": "zoom-calendar", "users": "zoom-users"}
-    return {key: json.loads((SPECS / f"{name}.openapi.json").read_text(encoding="utf-8")) for key, name in names.items()}
+    return {
+        key: json.loads((SPECS / f"{name}.openapi.json").read_text(encoding="utf-8")) for key, name in names.items()
+    }
 
 
 @pytest.fixture

@@ -36,7 +36,7 @@ LABELS: tuple[tuple[str, str, str], ...] = (
     ("GET", M + r"/messages/[^/]+/attachments/[^/]+$", "MEDIUM"),
     ("POST", M + r"/messages/[^/]+/modify$", "MEDIUM"),
     ("*", M + r"/messages/[^/]+(/trash|/untrash)?$", "LIGHT"),
-    ("GET", M + r"/settings/filters$", "MEDIUM"),
+    ("GET", M + r"/settings/(filters|delegates)$", "MEDIUM"),
     ("*", M + r"/settings/", "LIGHT"),
     ("GET", M + r"/threads/[^/]+$", "LIGHT"),
     ("*", M + r"/threads", "MEDIUM"),

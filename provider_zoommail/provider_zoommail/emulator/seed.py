@@ -99,14 +99,13 @@ def event_json(event: Event, calendar_id: str) -> dict:
         "end": _time(event.end, event.all_day, event.time_zone),
         "iCalUID": f"{event.series_id or event.id}@zoom.us",
         "sequence": 0,
-        "eventType": "default",
         "reminders": {
             "useDefault": False,
             "overrides": [{"method": r.method, "minutes": r.minutes} for r in event.reminders],
         },
     }
     if event.organizer is not None:
-        body["organizer"] = {"email": event.organizer.email, "displayName": event.organizer.name}
+        body["organizer"] = {"email": event.organizer.email}
         body["creator"] = {"email": event.organizer.email}
     if event.show_as is ShowAs.FREE:
         body["transparency"] = "transparent"
