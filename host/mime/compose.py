@@ -76,6 +76,8 @@ def build_message(
     mail["Subject"] = " ".join(msg.subject.split())
     mail["Date"] = email.utils.format_datetime(_aware(date or dt.datetime.now(dt.UTC)))
     domain = author.email.rpartition("@")[2] or "zoomclient.invalid"
+    # The outbox chooses the Message-ID, so that after a crash mid-send the message can be found on the server.
+    message_id = message_id or msg.message_id_header
     mail["Message-ID"] = _bracketed(message_id) if message_id else email.utils.make_msgid(domain=domain)
     if msg.in_reply_to:
         mail["In-Reply-To"] = _bracketed(msg.in_reply_to)

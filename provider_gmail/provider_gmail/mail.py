@@ -9,8 +9,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from host.errors import CursorExpired, ProviderError, RateLimited
-from host.mime import attachment_bytes, build_message, parse_message, to_base64url
-from host.model import Address, AutoReply, Draft, Folder, Message, OutgoingAttachment, OutgoingMessage, Rule, Signature
+from host.mime import attachment_bytes, build_message, outgoing_from_raw, parse_message, to_base64url
+from host.model import Address, AutoReply, Draft, Folder, Message, OutgoingMessage, Rule, Signature
 from host.providers import (
     ChangePage,
     MessagePage,
@@ -328,23 +328,7 @@ class GmailMail:
 
     async def _draft(self, resource: dict) -> Draft:
         message = message_from_gmail(resource["message"])
-        raw = message.raw or b""
-        outgoing = OutgoingMessage(
-            to=message.to,
-            subject=message.subject,
-            body_text=message.body_text,
-            body_html=message.body_html,
-            cc=message.cc,
-            bcc=message.bcc,
-            sender=message.sender,
-            attachments=tuple(
-                OutgoingAttachment(a.filename, a.content_type, attachment_bytes(raw, a.id), a.content_id)
-                for a in message.attachments
-            ),
-            in_reply_to=message.in_reply_to,
-            references=message.references,
-            thread_id=message.thread_id,
-        )
+        outgoing = outgoing_from_raw(message.raw or b"", thread_id=message.thread_id)
         return Draft(resource["id"], outgoing, message.id, message.date)
 
     async def list_drafts(self) -> list[Draft]:

@@ -8,8 +8,8 @@ from collections import Counter
 from email import policy
 
 import pytest
-from testprovider.mime import parse_message
 
+from host.mime import parse_message
 from host.model.calendar import CalendarKind, ResponseStatus
 from host.sandbox.datagen import MALFORMED_AT, MALFORMED_EVERY, Mailbox, generate_calendars
 
@@ -124,7 +124,7 @@ def test_malformed_messages_are_there_and_parse_without_crashing(mailbox: Mailbo
     assert broken == [i for i in range(len(mailbox)) if i % MALFORMED_EVERY == MALFORMED_AT]
     notes = []
     for index in broken:
-        message = parse_message(mailbox.raw(index), id="x", thread_id="x", received=mailbox.meta(index).date)
+        message = parse_message(mailbox.raw(index), id="x", thread_id="x", date_fallback=mailbox.meta(index).date)
         notes.append(message.parse_note)
     assert len(set(mailbox.raw(i) for i in broken)) == len(broken)
     assert any(notes)

@@ -58,6 +58,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from host.errors import ZoomclientError
+from host.mime import attachment_bytes
 from host.model.calendar import DelegatePermission, Event, ResponseStatus
 from host.model.mail import AutoReply, Rule
 from host.sandbox.faults import FaultInjector, QuotaPolicy, retry_after_seconds
@@ -66,7 +68,6 @@ from host.sandbox.requestlog import RequestLog
 from host.sandbox.service import SandboxOptions
 from testprovider import names
 from testprovider.codec import from_json, to_json
-from testprovider.mime import attachment_data
 from testprovider.state import CursorUnknown, Forbidden, Invalid, NotFound, StoredMessage, TestMailState
 
 MAX_PAGE = 500
@@ -325,9 +326,12 @@ class TestMailEmulator:
 
     async def attachment(self, request: Request) -> Response:
         self._mail(request)
-        data = attachment_data(self.state.raw(request.path_params["message_id"]), request.path_params["attachment_id"])
-        if data is None:
-            raise NotFound("No such attachment.")
+        try:
+            data = attachment_bytes(
+                self.state.raw(request.path_params["message_id"]), request.path_params["attachment_id"]
+            )
+        except ZoomclientError as error:
+            raise NotFound("No such attachment.") from error
         return JSONResponse({"data": b64(data), "size": len(data)})
 
     async def modify(self, request: Request) -> Response:

@@ -9,13 +9,13 @@ from typing import Any
 
 import attrs
 
+from host.mime import build_message, outgoing_from_raw, parse_message
 from host.model.mail import Address, AutoReply, Draft, Folder, Message, OutgoingMessage, Rule, Signature
 from host.providers.connection import ProviderConnection, ProviderLimits
 from host.providers.mail import ChangePage, MailCapability, MessagePage, MessageUpdate
 from testprovider import names
 from testprovider.client import TestMailClient
 from testprovider.codec import from_json, to_json
-from testprovider.mime import build_message, outgoing_from_bytes, parse_message
 
 CAPABILITIES = frozenset(
     {
@@ -49,7 +49,7 @@ def message_from_json(data: dict[str, Any]) -> Message:
         folder_ids=tuple(data["folderIds"]),
         unread=data["unread"],
         flagged=data["flagged"],
-        received=dt.datetime.fromisoformat(data["date"]),
+        date_fallback=dt.datetime.fromisoformat(data["date"]),
     )
 
 
@@ -145,7 +145,7 @@ class TestMailProvider:
         await self.api.request("POST", "mailbox/messages/delete", json={"ids": list(ids)})
 
     def _raw(self, message: OutgoingMessage) -> str:
-        return _b64(build_message(message, sender=Address(self.account.email, self.account.display_name)))
+        return _b64(build_message(message, sender=Address(self.account.email, self.account.display_name)).as_bytes())
 
     async def send(self, message: OutgoingMessage) -> str:
         body = {"raw": self._raw(message), "threadId": message.thread_id}
@@ -153,7 +153,7 @@ class TestMailProvider:
 
     @staticmethod
     def _draft(data: dict[str, Any]) -> Draft:
-        outgoing = attrs.evolve(outgoing_from_bytes(_unb64(data["raw"])), thread_id=data.get("threadId"))
+        outgoing = outgoing_from_raw(_unb64(data["raw"]), thread_id=data.get("threadId"))
         return Draft(data["id"], outgoing, None, dt.datetime.fromisoformat(data["updated"]))
 
     async def list_drafts(self) -> list[Draft]:

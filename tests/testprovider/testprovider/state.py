@@ -13,13 +13,17 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import email
+import email.policy
 import itertools
 import threading
 from collections.abc import Iterable, Sequence
+from email.message import EmailMessage
 from email.utils import getaddresses
 
 import attrs
 
+from host.mime import build_message
 from host.model.calendar import (
     Attendee,
     BusyInterval,
@@ -49,7 +53,6 @@ from host.sandbox.recurrence import (
     slot_start,
     split_occurrence_id,
 )
-from testprovider.mime import build_message, parse_bytes
 
 #: TestMail's system folders: (id, name, kind). Flags are not labels here: STARRED maps to ``flagged``.
 SYSTEM_FOLDERS = (
@@ -379,7 +382,7 @@ class TestMailState:
         with self.lock:
             if raw is None:
                 outgoing = OutgoingMessage(to=(self.owner,), subject=subject, body_text=body, sender=sender)
-                raw = build_message(outgoing, sender=sender, date=date or dt.datetime.now(dt.UTC))
+                raw = build_message(outgoing, sender=sender, date=date or dt.datetime.now(dt.UTC)).as_bytes()
             parsed = parse_bytes(raw)
             message_id = f"n{next(self._ids):06d}"
             thread_id = thread_id or self._thread_for(parsed.get("In-Reply-To")) or message_id
@@ -743,3 +746,8 @@ class TestMailState:
         """The id of a series' occurrence at ``start`` (for tests that address one occurrence)."""
         with self.lock:
             return occurrence_id(self.events[master_id], start)
+
+
+def parse_bytes(raw: bytes) -> EmailMessage:
+    """The server reads only headers of what it stores (threading, recipients, Message-ID)."""
+    return email.message_from_bytes(raw, policy=email.policy.default)  # type: ignore[return-value]
