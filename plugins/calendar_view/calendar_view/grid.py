@@ -26,6 +26,7 @@ from host.model.calendar import Event, ResponseStatus
 from host.ui.qt import (
     QBrush,
     QColor,
+    QEvent,
     QFont,
     QFontMetrics,
     QPainter,
@@ -37,6 +38,7 @@ from host.ui.qt import (
     QSize,
     Qt,
     QTimer,
+    QToolTip,
     QWidget,
     pyqtSignal,
 )
@@ -177,6 +179,17 @@ class Board(QWidget):
             painter.drawText(QRectF(text_rect.left(), y, text_rect.width(), metrics.height()), elided)
             y += metrics.height()
         painter.setFont(self.font())
+
+    def event(self, event: QEvent) -> bool:
+        """Hovering an event shows its whole description (the block may be too small for it)."""
+        if event.type() == QEvent.Type.ToolTip:
+            hit = self.event_at(QPointF(event.pos()))
+            if hit is None:
+                QToolTip.hideText()
+            else:
+                QToolTip.showText(event.globalPos(), self.description(hit), self)
+            return True
+        return super().event(event)
 
     def contextMenuEvent(self, event) -> None:
         hit = self.event_at(QPointF(event.pos()))

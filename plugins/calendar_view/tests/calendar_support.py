@@ -62,6 +62,22 @@ def seeded(week: dt.date, owner: Address) -> list[Event]:
     ]
 
 
+def shared_invitation(week: dt.date, owner: Address) -> Event:
+    """An event in Ana's calendar, shared with the user read-only, to which the user is invited."""
+    ana = Address("ana.mueller@example.de", "Ana Müller")
+    return Event(
+        "ana-focus",
+        "shared-ana",
+        "Ana's planning",
+        at(week, 10),
+        at(week, 11),
+        time_zone="Europe/Berlin",
+        organizer=ana,
+        attendees=(Attendee(ana, ResponseStatus.ACCEPTED, organizer=True), Attendee(owner, is_self=True)),
+        my_response=ResponseStatus.NEEDS_ACTION,
+    )
+
+
 #: far beyond the window the cache loads at start (two weeks back, six ahead): loaded on demand
 LATER_WEEKS = 10
 

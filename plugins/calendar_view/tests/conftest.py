@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 import calendar_view.plugin as calendar_view_plugin  # noqa: E402
 import pytest  # noqa: E402
-from calendar_support import LATER_WEEKS, ZONE, at, seeded, this_monday  # noqa: E402
+from calendar_support import LATER_WEEKS, ZONE, at, seeded, shared_invitation, this_monday  # noqa: E402
 from testprovider import names  # noqa: E402
 from testprovider import plugin as testmail_plugin  # noqa: E402
 from testprovider.emulator import TestMailEmulator  # noqa: E402
@@ -48,6 +48,10 @@ def emulator(week: dt.date) -> TestMailEmulator:
     emulator = TestMailEmulator(SandboxOptions(messages=5, events=5))
     for event in seeded(week, emulator.state.owner):
         emulator.state.create_event(event)
+    # The emulator refuses to write into a read-only calendar: this one is put there as its owner would.
+    shared = shared_invitation(week, emulator.state.owner)
+    with emulator.state.lock:
+        emulator.state.events[shared.id] = shared
     later = week + dt.timedelta(weeks=LATER_WEEKS, days=2)
     emulator.state.create_event(
         Event("later", "primary", "Far ahead", at(later, 13), at(later, 14), time_zone="Europe/Berlin")
@@ -106,6 +110,9 @@ def window(qtbot, host: Host, loop: LoopThread, server: ServerThread, layout_fil
     qtbot.waitUntil(lambda: bool(view.calendars) and view.loading == 0, timeout=20000)
     yield window
     window.close()
+    # The shell's "mail changed" timer (250 ms) may still be running after close: let it fire while the
+    # window lives, or it fires into a deleted window during a later test.
+    qtbot.wait(300)
 
 
 @pytest.fixture

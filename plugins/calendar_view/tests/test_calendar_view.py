@@ -266,3 +266,34 @@ def test_no_event_title_is_written_anywhere(window, view, qtbot, host, layout_fi
         data = path.read_bytes()
         for title in secrets:
             assert title.encode() not in data, f"{title!r} written to {path}"
+
+
+def test_an_event_of_a_read_only_calendar_opens_read_only_and_can_be_answered(view, qtbot, emulator) -> None:
+    rect, event = hit(view.grid, "Ana's planning")
+    assert not view.can_edit(event)
+    # A drag does nothing to it.
+    press = rect.center().toPoint()
+    drop = press + QPoint(0, HOUR_HEIGHT)
+    QTest.mousePress(view.grid, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, press)
+    QTest.mouseMove(view.grid, drop)
+    QTest.mouseRelease(view.grid, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, drop)
+    editor = view.open_event(event)
+    assert editor.read_only and not editor.title.isEnabled() and editor.save_button.isHidden()
+    assert "read only" in editor.problem.text()
+    accept = editor.response_buttons[ResponseStatus.ACCEPTED]
+    assert accept.isVisibleTo(editor)
+    qtbot.mouseClick(accept, Qt.MouseButton.LeftButton)
+
+    def mine():
+        stored = server_event(emulator, "ana-focus")
+        return next(a.response for a in stored.attendees if a.address.email == emulator.state.owner.email)
+
+    qtbot.waitUntil(lambda: mine() is ResponseStatus.ACCEPTED, timeout=10000)
+    assert server_event(emulator, "ana-focus").start == event.start
+
+
+def test_signing_out_empties_the_calendar(view, window, qtbot) -> None:
+    window.sign_out()
+    qtbot.waitUntil(lambda: window.session is None, timeout=10000)
+    assert view.events == [] and view.calendar_list.topLevelItemCount() == 0
+    assert view.grid._hits == [] and view.status.text() == "Not signed in"
