@@ -129,8 +129,11 @@ class ZoomMail:
         return await self._folder(created["id"])
 
     async def rename_folder(self, folder_id: str, name: str) -> Folder:
-        """Labels nest by id, so a rename leaves the labels under it where they are."""
-        await self._call("PATCH", f"labels/{folder_id}", LIGHT, body={"name": name})
+        """Labels nest by id, so a rename leaves the labels under it where they are. A PATCH needs
+        the parent besides the name."""
+        label = await self._call("GET", f"labels/{folder_id}", LIGHT)
+        body = {"name": name, "parentId": label.get("parentId") or ""}
+        await self._call("PATCH", f"labels/{folder_id}", LIGHT, body=body)
         return await self._folder(folder_id)
 
     async def delete_folder(self, folder_id: str) -> None:

@@ -392,12 +392,18 @@ class MailApi:
             "responseSubject",
             "responseBodyPlainText",
             "responseBodyHtml",
+            "enableAlwaysRespond",
             "restrictToContacts",
             "restrictToDomain",
             "startTime",
             "endTime",
         )
+        if not isinstance(body.get("enableAutoReply"), bool):
+            raise bad_request("Invalid Argument. enableAutoReply is required.")
         vacation = {key: body[key] for key in keys if key in body}
+        texts = ("responseSubject", "responseBodyPlainText", "responseBodyHtml")
+        if vacation["enableAutoReply"] and not any(vacation.get(key) for key in texts):
+            raise bad_request("Invalid Argument. An auto-reply needs a subject or a body.")
         start, end = vacation.get("startTime"), vacation.get("endTime")
         if start is not None and end is not None and int(end) < int(start):
             raise bad_request("Vacation end time must be after its start time.")

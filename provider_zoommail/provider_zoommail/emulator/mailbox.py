@@ -220,8 +220,8 @@ class ZoomMailbox:
         label = self.label(label_id)
         if label["type"] == "system":
             raise bad_request("Invalid update request: system labels cannot be changed.")
-        if replace and ("name" not in body or "parentId" not in body):
-            raise bad_request("name and parentId are required.")
+        if "name" not in body or "parentId" not in body:  # both are required by PUT and PATCH alike
+            raise bad_request("name and parentId are required: parentId is an empty string at the top level.")
         parent_id, level = self._parent(body, label.get("parentId", ""))
         if parent_id == label_id or parent_id in self.descendants(label_id):
             raise bad_request("A label cannot be put under itself.")
