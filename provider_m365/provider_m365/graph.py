@@ -28,7 +28,7 @@ CURSOR_CODES = frozenset({"syncStateNotFound", "syncStateInvalid", "resyncRequir
 #: Rounds in a row in which every item of a batch is throttled before the batch gives up.
 BATCH_RETRIES = 5
 #: Throttles waited out inside one request: how many, and the longest Retry-After (seconds) waited.
-INLINE_RETRIES = 3
+INLINE_RETRIES = 8
 MAX_INLINE_WAIT = 5.0
 
 # One gate per mailbox, shared by the mail and calendar sessions of an account (they share its client).
