@@ -102,7 +102,8 @@ class MainWindow(QMainWindow):
         )
         self._progress.connect(self._on_progress)
         self._mail_changed_soon = QTimer(self, singleShot=True, interval=250)
-        self._mail_changed_soon.timeout.connect(self.signals.mail_changed.emit)
+        # A bound method, not the signal's emit: the connection then goes when the window goes.
+        self._mail_changed_soon.timeout.connect(self._emit_mail_changed)
 
         self._build_status_bar()
         self.pages = QStackedWidget()
@@ -253,6 +254,9 @@ class MainWindow(QMainWindow):
             hint=error.hint if isinstance(error, ZoomclientError) and error.hint else "Sign out and in again.",
         )
 
+    def _emit_mail_changed(self) -> None:
+        self.signals.mail_changed.emit()
+
     def _on_progress(self, progress: SyncProgress) -> None:
         self.signals.sync_progress.emit(progress)
         phase = progress.phase
@@ -390,6 +394,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._save_layout()
+        self._mail_changed_soon.stop()
         for composer in list(self.composers):
             composer.close()
         session = self._stop_sync()
