@@ -46,7 +46,7 @@ from host.providers.connection import ProviderLimits  # noqa: E402
 from host.store import MailStore, new_key  # noqa: E402
 from host.sync import SyncEngine, SyncPhase, SyncProgress  # noqa: E402
 
-FULL = {"messages": 10_000, "quota_messages": 600, "first_page_mailbox": 100_000}
+FULL = {"messages": 10_000, "quota_messages": 1_000, "first_page_mailbox": 100_000}
 
 
 # -- the emulator process ----------------------------------------------------------------------
@@ -130,11 +130,11 @@ async def sync_rate(url: str, tmp: Path, page_size: int) -> tuple[float, int]:
 class Requests:
     """What the client sent and what it got back, seen from its side of the wire."""
 
-    answers: list[tuple[str, str, int]] = attrs.field(factory=list)
+    answers: list[tuple[str, str, dict[str, str], int]] = attrs.field(factory=list)
 
     async def __call__(self, response: Any) -> None:
         request = response.request
-        self.answers.append((request.method, request.url.path, response.status_code))
+        self.answers.append((request.method, request.url.path, dict(request.url.params), response.status_code))
 
 
 async def quota_ratio(url: str, tmp: Path, quota: float, page_size: int) -> dict[str, Any]:
@@ -155,9 +155,9 @@ async def quota_ratio(url: str, tmp: Path, quota: float, page_size: int) -> dict
             total = store.count()[0]
     finally:
         await connection.http.aclose()
-    accepted = [(m, p) for m, p, status in requests.answers if status < 400]
-    throttled = sum(1 for _, _, status in requests.answers if status in (403, 429))
-    units = sum(QUOTA_POLICY.cost(method, path) for method, path in accepted)
+    accepted = [(m, p, q) for m, p, q, status in requests.answers if status < 400]
+    throttled = sum(1 for *_, status in requests.answers if status in (403, 429))
+    units = sum(QUOTA_POLICY.cost(method, path, query) for method, path, query in accepted)
     # The bucket starts full (one second's worth): only what goes beyond it waits for the quota.
     bound = max(units - quota, 0.0) / quota
     return {
@@ -215,18 +215,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--full", action="store_true", help=f"the real sizes: {FULL}")
     parser.add_argument("--messages", type=int, default=300, help="mailbox for the rate comparison")
     parser.add_argument("--page-size", type=int, default=500, help="listing page size (the emulator's maximum)")
-    parser.add_argument(
-        "--quota",
-        type=float,
-        default=100.0,
-        help="quota units a second (Gmail: 250, which the TestMail provider's parsing cannot reach on one core)",
-    )
-    parser.add_argument("--quota-messages", type=int, default=60, help="mailbox for the quota run")
+    parser.add_argument("--quota", type=float, default=250.0, help="quota units a second (Gmail's: 250)")
+    parser.add_argument("--quota-messages", type=int, default=150, help="mailbox for the quota run")
     parser.add_argument(
         "--quota-page-size",
         type=int,
-        default=1,
-        help="messages a listing page in the quota run: 1 costs 5 units a message, as Gmail's messages.get",
+        default=100,
+        help="messages a listing page in the quota run (a raw page costs 5 units + 5 a message, as Gmail's)",
     )
     parser.add_argument("--first-page-mailbox", type=int, default=2000, help="mailbox for the first-page time")
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)

@@ -128,7 +128,7 @@ async def test_restart_resumes_the_backfill_where_it_stopped(emulator, connect, 
 
 async def test_quota_throttling_is_waited_out(emulator, connect, key, tmp_path):
     served = emulator(messages=150)
-    served.emulator.enforce_quota(6)  # units a second, as deep: a listing page costs 5
+    served.emulator.enforce_quota(500)  # units a second, as deep: a raw listing page of 100 costs 505
     provider = TestMailProviderFactory().open(await connect(served.url))
     with MailStore.open(tmp_path / "mail.db", key) as store:
         await SyncEngine(provider, store, FAST).sync()
