@@ -2,9 +2,10 @@
 Zoom's errors (``{"code", "message"}``) mapped to the host's, and Zoom's per-account rate limits.
 
 Zoom limits an account to so many requests a second by each API's label: Light, Medium or Heavy
-(Pro plan: 30, 20, 10). The client keeps a little under them with one bucket whose units are
-Light requests (a Medium one costs 1.5, a Heavy one 3); a 429 empties the bucket for as long as
-``Retry-After`` says, and is raised as RateLimited for the engine to retry.
+(Pro plan: 30, 20, 10). The client keeps a little under them with one bucket an account, shared by
+its mail and its calendar, whose units are Light requests (a Medium one costs 1.5, a Heavy one 3);
+a 429 empties the bucket for as long as ``Retry-After`` says, and is raised as RateLimited for the
+engine to retry.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import asyncio
 import enum
 import json
 import time
+import weakref
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -78,6 +80,20 @@ class RateBucket:
     def pause(self, seconds: float) -> None:
         """The server said to wait: empty the bucket so the next requests wait that long."""
         self.tokens = min(self.tokens, -seconds * self.rate)
+
+
+#: One bucket per account and event loop: Zoom limits the account, so its mail and its calendar share
+#: one (a bucket's lock belongs to the loop it waits in).
+_BUCKETS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[tuple[str, str | None], RateBucket]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def account_bucket(connection: ProviderConnection) -> RateBucket:
+    """The running loop's bucket for the connection's account."""
+    account = connection.account
+    buckets = _BUCKETS.setdefault(asyncio.get_running_loop(), {})
+    return buckets.setdefault((account.email.lower(), account.sandbox_url), RateBucket())
 
 
 def _message(body: Any, status: int) -> str:
@@ -146,7 +162,18 @@ class ZoomApi:
     def __init__(self, connection: ProviderConnection, service: str, bucket: RateBucket | None = None) -> None:
         self.connection = connection
         self.service = service
-        self.bucket = bucket or RateBucket()
+        self._bucket = bucket
+
+    @property
+    def bucket(self) -> RateBucket:
+        """The bucket given, else the account's (see :func:`account_bucket`)."""
+        if self._bucket is None:
+            self._bucket = account_bucket(self.connection)
+        return self._bucket
+
+    @bucket.setter
+    def bucket(self, bucket: RateBucket) -> None:
+        self._bucket = bucket
 
     async def request(
         self,

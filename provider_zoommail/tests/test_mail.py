@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 import pytest
 
 from host.errors import CursorExpired, NotSupported
+from host.mime import attachment_bytes
 from host.model import (
     Address,
     AutoReply,
@@ -168,6 +169,19 @@ async def test_the_vacation_responder_round_trips(mail: ZoomMail, emulator: Zoom
     )
     assert await mail.get_auto_reply() == saved
     assert emulator.mailbox.vacation["responseBodyPlainText"] == "Back in January"
+
+
+async def test_attachments_are_fetched_by_the_hosts_part_numbers(mail: ZoomMail, emulator: ZoomEmulator) -> None:
+    fetched = 0
+    with_files = [m.id for m in emulator.mailbox.messages.values() if m.facts().filenames]
+    for message_id in with_files[:4]:
+        message = await mail.get_message(message_id)
+        for attachment in message.attachments:
+            expected = attachment_bytes(message.raw or b"", attachment.id)
+            assert await mail.fetch_attachment(message_id, attachment.id) == expected
+            fetched += 1
+    assert fetched >= 3
+    assert emulator.log.find("GET", "/attachments/")
 
 
 async def test_signatures_are_not_on_the_server(mail: ZoomMail) -> None:

@@ -8,6 +8,7 @@ import pytest
 from host.errors import AuthError, ProviderError, RateLimited, TransientError
 from host.providers import ProviderConnection
 from provider_zoommail.api import RateBucket, RateLabel, error_for
+from provider_zoommail.calendar import ZoomCalendar
 from provider_zoommail.emulator import ZoomEmulator, quota
 from provider_zoommail.mail import ZoomMail
 
@@ -84,6 +85,12 @@ async def test_a_429_is_rate_limited_with_retry_after_and_the_next_call_waits_an
     assert quota_faults and quota_faults[0].path.endswith("/profile")
     assert (await mail.current_cursor()).isdigit()  # the paused bucket waited out Retry-After
     assert mail.api.bucket.waited >= 0.9
+
+
+async def test_an_accounts_mail_and_calendar_share_one_bucket(connection: ProviderConnection) -> None:
+    mail, calendar = ZoomMail(connection), ZoomCalendar(connection)
+    assert mail.api.bucket is calendar.api.bucket
+    assert ZoomMail(connection, RateBucket()).api.bucket is not calendar.api.bucket
 
 
 def test_the_labels_cost_what_the_pro_plan_allows() -> None:
