@@ -403,6 +403,21 @@ class M365MailProvider:
                 return items, self.graph.relative(page["@odata.deltaLink"]), stamp
             url, params = page["@odata.nextLink"], None
 
+    async def _fetch_whole(self, items: Any, threshold: dt.datetime) -> list[dict[str, Any]]:
+        """The delta items to fetch whole: messages created since ``threshold``, and drafts changed since
+        (the only messages whose content changes; the others change folders and flags only)."""
+        drafts = (await self.well_known()).get("drafts")
+
+        def whole(item: dict[str, Any]) -> bool:
+            if (_time(item.get("createdDateTime")) or threshold) >= threshold:
+                return True
+            return (
+                item.get("parentFolderId") == drafts
+                and (_time(item.get("lastModifiedDateTime")) or threshold) >= threshold
+            )
+
+        return [item for item in items if whole(item)]
+
     async def current_cursor(self) -> str:
         """The server's time, and a new listing: cheap, so that the first page comes at once.
 
@@ -423,7 +438,7 @@ class M365MailProvider:
         rounds = await asyncio.gather(*(self._delta(f, None) for f in folders))
         present = {item["id"]: item for items, _, _ in rounds for item in items if "@removed" not in item}
         threshold = since - NEW_MARGIN
-        new = [i for i in present.values() if (_time(i.get("createdDateTime")) or threshold) >= threshold]
+        new = await self._fetch_whole(present.values(), threshold)
         new_ids = {i["id"] for i in new}
         updated = [
             MessageUpdate(i["id"], folder_ids(i), not i.get("isRead", False), _flagged(i))
@@ -454,7 +469,7 @@ class M365MailProvider:
                     removed.add(item["id"])
                 else:
                     present[item["id"]] = item
-        new = [i for i in present.values() if (_time(i.get("createdDateTime")) or since) >= since - NEW_MARGIN]
+        new = await self._fetch_whole(present.values(), since - NEW_MARGIN)
         new_ids = {i["id"] for i in new}
         updated = [
             MessageUpdate(i["id"], folder_ids(i), not i.get("isRead", False), _flagged(i))

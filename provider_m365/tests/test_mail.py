@@ -162,6 +162,15 @@ async def test_the_catch_up_after_a_listing_misses_nothing(
     assert (quiet.added, quiet.updated, quiet.deleted) == ((), (), ())
 
 
+async def test_a_draft_edited_elsewhere_comes_again_whole(mail: M365MailProvider, emulator: GraphEmulator) -> None:
+    cursor = (await mail.changes(await mail.current_cursor())).cursor
+    draft = emulator.mailbox.add_message("drafts", composed=OutgoingMessage(to=(), subject="Half done"), is_draft=True)
+    cursor = (await mail.changes(cursor)).cursor
+    emulator.mailbox.update(draft, {"subject": "Nearly done"})  # another device edits the draft
+    edited = await mail.changes(cursor)
+    assert [m.subject for m in edited.added] == ["Nearly done"] and not edited.updated
+
+
 async def test_an_expired_delta_link_is_cursor_expired(mail: M365MailProvider, emulator: GraphEmulator) -> None:
     cursor = (await mail.changes(await mail.current_cursor())).cursor  # the first round gives delta links
     emulator.faults.expire_cursors(1)
