@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import attrs
 
-from host.model.calendar import Event
+from host.model.calendar import Calendar, Event
 from host.model.contact import Contact
 from host.model.mail import Message, OutgoingMessage
 
@@ -39,13 +39,15 @@ class ActionUI(Protocol):
 
 @attrs.frozen
 class ActionContext:
-    """What an action runs on. Only the fields of its place are set."""
+    """What an action runs on. Only the fields of its place are set; ``calendar`` is the calendar an
+    event (or the event editor's event) is in, so that an action can tell a delegated one."""
 
     host: Host
     place: ActionPlace
     ui: ActionUI
     message: Message | None = None
     event: Event | None = None
+    calendar: Calendar | None = None
     contact: Contact | None = None
     draft: OutgoingMessage | None = None
 

@@ -27,9 +27,10 @@ if TYPE_CHECKING:
     from host.actions import Action
     from host.app import Host
     from host.conferencing import ConferencingProvider
-    from host.model.account import Account
+    from host.model.account import Account, FeatureRestriction
     from host.providers import AccountType, CalendarProviderFactory, MailProviderFactory
     from host.sandbox.service import SandboxService
+    from host.secrets import SecretStore
     from host.views import View
 
 PROJECT = "zoomclient"
@@ -146,4 +147,18 @@ def account_signed_out(host: Host, account: Account) -> None:
 
     :param host: the running host.
     :param account: the account that was signed out.
+    """
+
+
+@hookspec
+def feature_restrictions(host: Host, secrets: SecretStore) -> list[FeatureRestriction]:
+    """Say which of the client's features an administrator turned off, and why (promise 6).
+
+    The host asks when it opens the account (it then leaves those features off) and when it shows it
+    (``zoomclient account list``, the app's notices). Answer from what the plugin read at its last
+    check, without touching the network; an exception is reported and counts as no restriction.
+
+    :param host: the running host.
+    :param secrets: the host's secret store, where the plugin keeps what it read at its last check.
+    :return: a :class:`~host.model.account.FeatureRestriction` for each feature that is off.
     """

@@ -9,11 +9,13 @@ import webbrowser
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+import attrs
+
 from host.accounts.record import database_path, delete_record, load_record, save_record
 from host.accounts.session import AccountSession, open_session_parts
 from host.auth import ScopePlan, SignIn, open_connection, sign_in
 from host.errors import UsageError, ZoomclientError
-from host.model.account import Account
+from host.model.account import Account, FeatureRestriction
 from host.secrets import SecretStore, db_key, delete_account_secrets, save_token
 from host.store import MailStore, wipe_database
 from host.sync import SyncSettings
@@ -50,6 +52,21 @@ class Accounts:
                 hint="Sign in with `zoomclient account add gmail` (or m365, zoommail).",
             )
         return account
+
+    def restrictions(self) -> list[FeatureRestriction]:
+        """What an administrator turned off, and why (the ``feature_restrictions`` hook; no network).
+
+        A plugin whose hook fails is logged and skipped: its restrictions are then unknown, as when
+        the plugin is not installed.
+        """
+        found: list[FeatureRestriction] = []
+        for impl in reversed(self.host.pm.hook.feature_restrictions.get_hookimpls()):
+            arguments = {"host": self.host, "secrets": self.secrets}
+            try:
+                found.extend(impl.function(**{name: arguments[name] for name in impl.argnames}) or ())
+            except Exception:  # one broken plugin must not stop the account from opening
+                log.exception("plugin %s failed in feature_restrictions", impl.plugin_name)
+        return found
 
     async def add(
         self,
@@ -89,6 +106,10 @@ class Accounts:
     async def open(self, *, settings: SyncSettings | None = None) -> AccountSession:
         """Open the signed-in account: its database (created on first use) and its provider sessions."""
         account = self.require()
+        # What an administrator turned off stays off (promise 6); the session says why.
+        restrictions = tuple(r for r in self.restrictions() if r.feature in account.features)
+        if restrictions:
+            account = attrs.evolve(account, features=account.features - {r.feature for r in restrictions})
         account_type = self.host.registry.account_type(account.account_type)
         connection = open_connection(account_type, account, self.secrets)
         path = database_path(self.host.data_dir, account)
@@ -97,9 +118,11 @@ class Accounts:
             return MailStore.open(path, db_key(self.secrets, account, create=True))
 
         try:
-            return await asyncio.to_thread(
+            session = await asyncio.to_thread(
                 open_session_parts, account, connection, self.host.registry, open_store, settings
             )
+            session.restrictions = restrictions
+            return session
         except BaseException:
             await connection.http.aclose()
             raise

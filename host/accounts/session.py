@@ -9,7 +9,7 @@ import attrs
 
 from host.calendar import CalendarCache
 from host.errors import PluginError
-from host.model.account import Account, Feature
+from host.model.account import Account, Feature, FeatureRestriction
 from host.providers import CalendarProvider, MailProvider, ProviderConnection
 from host.store import MailStore
 from host.sync import SyncEngine, SyncSettings
@@ -20,7 +20,8 @@ class AccountSession:
     """What the CLI and the UI work with once an account is open.
 
     ``mail`` parts are None when the account has no mail (declined at consent, or no mail provider
-    installed), ``calendars`` likewise. Close it with :meth:`aclose`.
+    installed), ``calendars`` likewise; ``restrictions`` says which an administrator turned off and why.
+    Close it with :meth:`aclose`.
     """
 
     account: Account
@@ -30,9 +31,15 @@ class AccountSession:
     sync: SyncEngine | None = None
     calendar: CalendarProvider | None = None
     calendars: CalendarCache | None = None
+    restrictions: tuple[FeatureRestriction, ...] = ()
+
+    def _restricted(self, feature: Feature) -> FeatureRestriction | None:
+        return next((r for r in self.restrictions if r.feature is feature), None)
 
     def require_mail(self) -> tuple[MailStore, SyncEngine]:
         if self.store is None or self.sync is None:
+            if (restricted := self._restricted(Feature.MAIL)) is not None:
+                raise PluginError(str(restricted), hint="Ask your Zoom admin to enable the mail client.")
             reason = (
                 "mail access was not granted at sign-in"
                 if Feature.MAIL not in self.account.features
@@ -46,6 +53,8 @@ class AccountSession:
 
     def require_calendars(self) -> CalendarCache:
         if self.calendars is None:
+            if (restricted := self._restricted(Feature.CALENDAR)) is not None:
+                raise PluginError(str(restricted), hint="Ask your Zoom admin to enable the calendar client.")
             reason = (
                 "calendar access was not granted at sign-in"
                 if Feature.CALENDAR not in self.account.features

@@ -58,7 +58,8 @@ def account_add(ctx: click.Context, provider: str, sandbox_url: str | None, brow
 @reports_errors
 def account_list(ctx: click.Context, as_json: bool) -> None:
     """Show the signed-in account (there is at most one)."""
-    current = accounts(ctx).current()
+    manager = accounts(ctx)
+    current = manager.current()
     if as_json:
         echo_json([current] if current else [])
         return
@@ -68,6 +69,9 @@ def account_list(ctx: click.Context, as_json: bool) -> None:
     features = ", ".join(sorted(f.value for f in current.features)) or "nothing"
     where = f" on the emulator at {current.sandbox_url}" if current.sandbox_url else ""
     click.echo(f"{current.email} ({current.account_type}{where}): {features}")
+    # What an administrator turned off (promise 6): one line each, with the reason.
+    for restriction in manager.restrictions():
+        click.echo(f"  {restriction}")
 
 
 @account.command(name="remove")

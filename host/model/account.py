@@ -34,3 +34,15 @@ class Account:
     def key(self) -> str:
         """The name under which the account's secrets and database live."""
         return f"{self.account_type}:{self.email.lower()}"
+
+
+@attrs.frozen
+class FeatureRestriction:
+    """A feature an administrator turned off (promise 6), and why, in words the user can act on."""
+
+    feature: Feature
+    reason: str
+
+    def __str__(self) -> str:
+        what = "Mail" if self.feature is Feature.MAIL else "The calendar"
+        return f"{what} is off: {self.reason}."

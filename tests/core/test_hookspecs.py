@@ -301,6 +301,31 @@ def test_hook_account_signed_out(make_host) -> None:
     assert [call[0] for call in plugin.calls] == ["host_started", "account_signed_out"]
 
 
+def test_hook_feature_restrictions(make_host) -> None:
+    """An admin's restriction turns the feature off when the account opens, and says why."""
+    from host.accounts import Accounts
+    from host.model.account import Feature, FeatureRestriction
+    from host.secrets import MemorySecretStore
+
+    store = MemorySecretStore()
+
+    class Admin:
+        @hookimpl
+        def feature_restrictions(self, host, secrets) -> list[FeatureRestriction]:
+            assert secrets is store
+            return [FeatureRestriction(Feature.MAIL, "turned off by your admin")]
+
+    class Broken:
+        @hookimpl
+        def feature_restrictions(self) -> list[FeatureRestriction]:
+            raise RuntimeError("a broken plugin counts as no restriction")
+
+    host = make_host(("fixture-admin", Admin()), ("fixture-broken", Broken()))
+    (restriction,) = Accounts(host, store).restrictions()
+    assert restriction.feature is Feature.MAIL
+    assert str(restriction) == "Mail is off: turned off by your admin."
+
+
 def test_a_hook_may_take_fewer_arguments_than_its_spec(make_host) -> None:
     """pluggy allows it, so the host's own calls (staging, notify) must too."""
     seen: list[str] = []

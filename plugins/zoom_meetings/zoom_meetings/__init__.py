@@ -1,0 +1,1 @@
+"""Zoom meetings for zoomclient's events: the only conferencing provider (promise 1)."""

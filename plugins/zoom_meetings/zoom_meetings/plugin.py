@@ -1,0 +1,95 @@
+"""The hooks of zoomclient-zoom-meetings: the Zoom conferencing provider, the event editor's
+"Add Zoom meeting" action and ``zoomclient meeting``. Kept light: the work is imported when used.
+
+The plugin is an object (the entry point names :data:`PLUGIN`), so that a test can build one whose
+Zoom client comes from a sign-in of its own; the installed one opens the host's secret store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from host.actions import Action, ActionContext, ActionPlace, ActionResult
+from host.hookspecs import hookimpl
+
+if TYPE_CHECKING:
+    import click
+
+    from host.app import Host
+    from host.conferencing import ConferencingProvider
+    from zoom_workplace.client import ZoomClient
+
+
+class ZoomMeetingsPlugin:
+    """``connect(host)`` gives the Zoom client of whoever is signed in to Zoom (default: from the
+    host's secret store: the Zoom sign-in, or a Zoom Mail account's)."""
+
+    def __init__(self, connect: Callable[[Host], ZoomClient] | None = None) -> None:
+        from zoom_meetings.provider import ZoomConferencing
+
+        self.host: Host | None = None
+        self._connect = connect or _connect_from_secret_store
+        self.provider = ZoomConferencing(self._client)
+
+    def _client(self) -> ZoomClient:
+        if self.host is None:
+            from host.errors import UsageError
+
+            raise UsageError("Zoom meetings are not ready: the host has not started.")
+        return self._connect(self.host)
+
+    @hookimpl
+    def host_started(self, host: Host) -> None:
+        self.host = host
+
+    @hookimpl
+    def register_conferencing(self, register: Callable[[ConferencingProvider], None]) -> None:
+        register(self.provider)
+
+    @hookimpl
+    def register_actions(self, register: Callable[[Action], None]) -> None:
+        register(
+            Action(
+                id="zoom.add-meeting",
+                title="Add Zoom meeting",
+                places=frozenset({ActionPlace.EVENT_EDITOR}),
+                run=self._add_meeting,
+                available=_has_no_meeting,
+                icon="zoom",
+            )
+        )
+
+    @hookimpl
+    def register_commands(self, cli: click.Group) -> None:
+        from zoom_meetings.cli import meeting
+
+        cli.add_command(meeting)
+
+    async def _add_meeting(self, context: ActionContext) -> ActionResult:
+        """The editor's event with a new Zoom meeting in it; the editor saves it (the meeting is deleted
+        again if the host refuses it)."""
+        from host.errors import UsageError
+        from zoom_meetings.scheduling import add_meeting
+
+        if context.event is None:
+            raise UsageError("There is no event to add a Zoom meeting to.")
+        scheduled = await add_meeting(self.provider, None, context.event, context.calendar)
+        host = f" hosted by {scheduled.meeting.host_email}" if scheduled.meeting.host_email else ""
+        return ActionResult(message=f"Zoom meeting {scheduled.meeting.meeting_id} added{host}.", event=scheduled.event)
+
+
+def _has_no_meeting(context: ActionContext) -> bool:
+    from zoom_meetings.scheduling import meeting_of
+
+    return context.event is not None and meeting_of(context.event) is None
+
+
+def _connect_from_secret_store(host: Host) -> ZoomClient:
+    from host.secrets import open_secret_store
+    from zoom_workplace.session import open_client
+
+    return open_client(open_secret_store(host.data_dir), host)
+
+
+PLUGIN: Any = ZoomMeetingsPlugin()

@@ -1,0 +1,52 @@
+"""The Zoom emulator on 127.0.0.1, a secret store, and sign-ins against the emulator."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+
+import pytest
+
+from host.auth import headless_browser
+from host.sandbox.runner import ServerThread
+from host.sandbox.service import SandboxOptions
+from host.secrets import MemorySecretStore
+from zoom_workplace.client import ZoomClient
+from zoom_workplace.emulator.app import ZoomEmulator
+from zoom_workplace.session import ZoomSignIn, open_client, sign_in
+
+ALEX = "alex.morgan@example.com"
+
+
+@pytest.fixture
+def emulator() -> ZoomEmulator:
+    return ZoomEmulator(SandboxOptions())
+
+
+@pytest.fixture
+def zoom_url(emulator: ZoomEmulator) -> Iterator[str]:
+    with ServerThread(emulator, name="zoom") as server:
+        yield server.url
+
+
+@pytest.fixture
+def store() -> MemorySecretStore:
+    return MemorySecretStore()
+
+
+@pytest.fixture
+def zoom_sign_in(zoom_url: str) -> Callable[..., Awaitable[ZoomSignIn]]:
+    """``await zoom_sign_in(email, store)``: a real PKCE sign-in against the emulator as ``email``."""
+
+    async def run(email: str, store: MemorySecretStore) -> ZoomSignIn:
+        return await sign_in(store, sandbox_url=zoom_url, open_browser=headless_browser, login_hint=email, timeout=20)
+
+    return run
+
+
+@pytest.fixture
+async def client(zoom_sign_in, store: MemorySecretStore) -> AsyncIterator[ZoomClient]:
+    """Alex's Zoom client."""
+    await zoom_sign_in(ALEX, store)
+    zoom = open_client(store)
+    yield zoom
+    await zoom.aclose()

@@ -1,0 +1,228 @@
+"""The Zoom emulator's accounts, users, groups, meetings, recordings, chat and contacts, seeded.
+
+Seeded accounts (the admin policy's cases):
+
+- ``acc-pro`` (Pro): Alex Morgan (the user), Lena Schmidt (who gave Alex scheduling privilege, so Alex
+  schedules for her), Ana Müller (a colleague, no privilege given);
+- ``acc-basic`` (Basic): Bea Basic;
+- ``acc-biz`` (Business): Bo in the group ``grp-biz-sales``, Carla in ``grp-biz-eng``;
+- ``acc-edu`` (Education) and ``acc-health`` (Healthcare): one user each;
+- ``acc-gov`` (Zoom for Government, cluster ``gov01``): Gus.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from typing import Any
+
+import attrs
+
+from zoom_workplace.labels import RateLimits
+
+
+@attrs.define
+class ZoomAccountRecord:
+    id: str
+    plan_category: str
+    settings: dict[str, Any] = attrs.field(factory=dict)
+    lock_settings: dict[str, Any] = attrs.field(factory=dict)
+    limits: RateLimits = attrs.field(factory=RateLimits)
+
+
+@attrs.define
+class ZoomGroupRecord:
+    id: str
+    account_id: str
+    name: str
+    settings: dict[str, Any] = attrs.field(factory=dict)
+
+
+@attrs.define
+class ZoomUserRecord:
+    id: str
+    email: str
+    first_name: str
+    last_name: str
+    account_id: str
+    type: int = 2
+    group_ids: tuple[str, ...] = ()
+    zoom_one_type: int | None = None
+    cluster: str = "us05"
+    timezone: str = "Europe/Berlin"
+    pmi: int = 0
+    presence: str = "Available"
+    department: str = ""
+    job_title: str = ""
+    phone_number: str = ""
+    #: whose meetings this user may schedule (they gave this user scheduling privilege)
+    schedules_for: set[str] = attrs.field(factory=set)
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+def _user(number: int, email: str, first: str, last: str, account: str, **fields: Any) -> ZoomUserRecord:
+    return ZoomUserRecord(
+        f"u{number:03d}{first.lower()}", email, first, last, account, pmi=5550000000 + number, **fields
+    )
+
+
+class ZoomState:
+    """Everything the emulator knows. Thread-safe: tests change it while the server runs."""
+
+    def __init__(self, now: dt.datetime | None = None) -> None:
+        self.lock = threading.RLock()
+        self.now = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0)
+        self.accounts = {
+            a.id: a
+            for a in (
+                ZoomAccountRecord("acc-pro", "pro"),
+                ZoomAccountRecord("acc-basic", "basic"),
+                ZoomAccountRecord("acc-biz", "business", limits=RateLimits(80, 60, 40)),
+                ZoomAccountRecord("acc-edu", "education"),
+                ZoomAccountRecord("acc-health", "healthcare"),
+                ZoomAccountRecord("acc-gov", "enterprise"),
+            )
+        }
+        self.groups = {
+            g.id: g
+            for g in (
+                ZoomGroupRecord("grp-biz-sales", "acc-biz", "Sales"),
+                ZoomGroupRecord("grp-biz-eng", "acc-biz", "Engineering"),
+            )
+        }
+        users = [
+            _user(
+                1,
+                "alex.morgan@example.com",
+                "Alex",
+                "Morgan",
+                "acc-pro",
+                zoom_one_type=4398046511104,
+                department="Product",
+                job_title="Product manager",
+                phone_number="+49 30 1234 5601",
+            ),
+            _user(
+                2,
+                "lena.schmidt@example.com",
+                "Lena",
+                "Schmidt",
+                "acc-pro",
+                job_title="Director",
+                timezone="America/New_York",
+                presence="In_Meeting",
+                phone_number="+1 212 555 0102",
+            ),
+            _user(3, "ana.mueller@example.de", "Ana", "Müller", "acc-pro", presence="Away", department="Product"),
+            _user(4, "bea.basic@example.org", "Bea", "Basic", "acc-basic", type=1),
+            _user(
+                5,
+                "bo.business@business.example.com",
+                "Bo",
+                "Business",
+                "acc-biz",
+                zoom_one_type=16,
+                group_ids=("grp-biz-sales",),
+            ),
+            _user(
+                6,
+                "carla.biz@business.example.com",
+                "Carla",
+                "Biz",
+                "acc-biz",
+                zoom_one_type=16,
+                group_ids=("grp-biz-eng",),
+            ),
+            _user(7, "eve.edu@school.example.edu", "Eve", "Edu", "acc-edu"),
+            _user(8, "hana.health@clinic.example.org", "Hana", "Health", "acc-health"),
+            _user(9, "gus.gov@agency.example.gov", "Gus", "Gov", "acc-gov", cluster="gov01", zoom_one_type=4),
+        ]
+        self.users: dict[str, ZoomUserRecord] = {u.email: u for u in users}
+        self.users["alex.morgan@example.com"].schedules_for.add("lena.schmidt@example.com")
+        self.meetings: dict[int, dict[str, Any]] = {}
+        self.next_meeting_id = 81000000001
+        self.deleted_meetings: list[int] = []
+        self.past_participants: dict[str, list[dict[str, Any]]] = {}
+        self.live_participants: dict[str, list[dict[str, Any]]] = {}
+        self.recordings: list[dict[str, Any]] = []
+        self.chat_messages: list[dict[str, Any]] = []
+        self.channels: list[dict[str, Any]] = []
+        self._seed_activity()
+
+    def user(self, key: str) -> ZoomUserRecord | None:
+        """A user by email or id."""
+        found = self.users.get(key.lower())
+        return found or next((u for u in self.users.values() if u.id == key), None)
+
+    def _seed_activity(self) -> None:
+        """A past meeting of Alex's with participants and a cloud recording, and a live one."""
+        past_start = self.now - dt.timedelta(days=1)
+        past_id, past_uuid = 84012345678, "/ajXp112QmuoKj4854875==="  # a UUID that needs double encoding
+        self.past_participants[str(past_id)] = self.past_participants[past_uuid] = [
+            {
+                "id": u.id,
+                "name": u.display_name,
+                "user_email": u.email,
+                "join_time": _iso(past_start + dt.timedelta(minutes=i)),
+                "leave_time": _iso(past_start + dt.timedelta(minutes=55)),
+                "duration": (55 - i) * 60,
+                "status": "in_meeting",
+            }
+            for i, u in enumerate(self.users[e] for e in ("alex.morgan@example.com", "ana.mueller@example.de"))
+        ]
+        self.recordings.append(
+            {
+                "uuid": past_uuid,
+                "id": past_id,
+                "account_id": "acc-pro",
+                "host_id": self.users["alex.morgan@example.com"].id,
+                "topic": "Roadmap review",
+                "type": 2,
+                "start_time": _iso(past_start),
+                "duration": 55,
+                "total_size": 52428800,
+                "recording_count": 1,
+                "share_url": f"https://zoom.us/rec/share/{past_id}",
+                "recording_files": [
+                    {
+                        "id": "rec-file-1",
+                        "meeting_id": past_uuid,
+                        "recording_start": _iso(past_start),
+                        "recording_end": _iso(past_start + dt.timedelta(minutes=55)),
+                        "file_type": "MP4",
+                        "file_extension": "MP4",
+                        "file_size": 52428800,
+                        "play_url": f"https://zoom.us/rec/play/{past_id}",
+                        "download_url": f"https://zoom.us/rec/download/{past_id}",
+                        "status": "completed",
+                        "recording_type": "shared_screen_with_speaker_view",
+                    }
+                ],
+            }
+        )
+        self.live_participants["85099887766"] = [
+            {
+                "id": self.users["lena.schmidt@example.com"].id,
+                "user_name": "Lena Schmidt",
+                "email": "lena.schmidt@example.com",
+                "join_time": _iso(self.now - dt.timedelta(minutes=10)),
+                "status": "in_meeting",
+            }
+        ]
+        self.channels.append(
+            {
+                "id": "ch-product",
+                "jid": "ch-product@conference.xmpp.zoom.us",
+                "name": "Product",
+                "type": 3,
+                "owner": "alex.morgan@example.com",
+                "members": ["alex.morgan@example.com", "ana.mueller@example.de"],
+            }
+        )
+
+
+def _iso(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -1,0 +1,49 @@
+"""The hooks of zoomclient-zoom-workplace: kept light, everything heavy is imported when used."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from host.hookspecs import hookimpl
+from host.sandbox.service import SandboxOptions, SandboxService
+
+if TYPE_CHECKING:
+    import click
+
+    from host.app import Host
+    from host.model.account import FeatureRestriction
+    from host.secrets import SecretStore
+
+
+def _create_app(options: SandboxOptions) -> Any:
+    from zoom_workplace.emulator.app import ZoomEmulator
+
+    return ZoomEmulator(options)
+
+
+#: The Zoom platform emulator: a platform service, not a mail account, so no account type.
+SANDBOX_SERVICE = SandboxService("zoom", _create_app, account_type=None)
+
+
+@hookimpl
+def register_sandbox_services(register: Callable[[SandboxService], None]) -> None:
+    register(SANDBOX_SERVICE)
+
+
+@hookimpl
+def register_commands(cli: click.Group) -> None:
+    from zoom_workplace.cli import zoom
+
+    cli.add_command(zoom)
+
+
+@hookimpl
+def feature_restrictions(host: Host, secrets: SecretStore) -> list[FeatureRestriction]:
+    from host.model.account import FeatureRestriction
+    from zoom_workplace.session import saved_policy
+
+    policy = saved_policy(secrets)
+    if policy is None:
+        return []
+    return [FeatureRestriction(feature, reason) for feature, reason in policy.withheld()]
