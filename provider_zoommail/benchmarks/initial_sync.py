@@ -6,8 +6,10 @@ Zoom's rate limits (Pro plan: 30 Light, 20 Medium, 10 Heavy requests a second pe
 Without arguments it makes a smoke run (a few hundred messages, seconds). Prints the figures and one
 JSON line. Targets (DESIGN §4): without limits, at least half the raw store rate measured in the same
 run; with limits, at least 90% of the limit-bound rate, and no 429 answered by the server. Zoom Mail
-has no batch endpoint: a message is one Light get, a listed page one Medium listing, so the bound is
-``30 / (1 + 1.5 / page_size)`` messages a second.
+has no batch endpoint: a message is one Light get (or several of a thread one Light thread get), a
+listed page one Medium listing. The bound is what the limits allow for the requests the sync made:
+30 Light units a second over the units it spent per message (the server's meter counts them), so
+the first second's full bucket puts a small run a little above it.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from host.secrets import MemorySecretStore
 from provider_zoommail import plugin
 from provider_zoommail.api import RateBucket
 from provider_zoommail.emulator import ZoomEmulator
-from provider_zoommail.emulator.quota import COST, REQUESTS_PER_SECOND
+from provider_zoommail.emulator.quota import REQUESTS_PER_SECOND
 from provider_zoommail.mail import ZoomMail
 
 ROOT_BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
@@ -56,7 +58,8 @@ def raw_store_rate(messages: int, seed: int) -> float:
 
 def serve(messages: int, seed: int, quota: bool) -> None:
     """The child process: the emulator on its own core, as a real server is. Prints its URL, serves
-    until its standard input closes, then prints how many requests it throttled."""
+    until its standard input closes, then prints how many requests it throttled and the rate-limit
+    units (Light requests) the mail requests cost."""
     emulator = ZoomEmulator(SandboxOptions(messages=messages, events=10, seed=seed))
     if not quota:
         emulator.faults.set_quota(None)
@@ -64,6 +67,9 @@ def serve(messages: int, seed: int, quota: bool) -> None:
         print(server.url, flush=True)
         sys.stdin.read()
     print(sum(1 for fault in emulator.faults.injected if fault.kind == "quota"), flush=True)
+    policy = emulator.faults.quota_policy
+    units = sum(policy.cost(entry.method, entry.path) for entry in emulator.log if "/emails/" in entry.path)
+    print(units, flush=True)
 
 
 async def synced(messages: int, seed: int, *, quota: bool) -> dict[str, float]:
@@ -98,8 +104,15 @@ async def synced(messages: int, seed: int, *, quota: bool) -> dict[str, float]:
     finally:
         child.stdin.close()
         throttled = int(child.stdout.readline().strip() or -1)
+        units = float(child.stdout.readline().strip() or 0)
         child.wait(timeout=30)
-    return {"seconds": elapsed, "messages": stored, "rate": stored / elapsed, "server_429": throttled}
+    return {
+        "seconds": elapsed,
+        "messages": stored,
+        "rate": stored / elapsed,
+        "server_429": throttled,
+        "units_per_message": units / max(stored, 1),
+    }
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -119,8 +132,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     store_rate = raw_store_rate(args.messages, args.seed)
     free = asyncio.run(synced(args.messages, args.seed, quota=False))
     metered = asyncio.run(synced(args.quota_messages, args.seed, quota=True))
-    page = ZoomMail.limits.page_size
-    bound = REQUESTS_PER_SECOND / (COST["LIGHT"] + COST["MEDIUM"] / page)
+    bound = REQUESTS_PER_SECOND / metered["units_per_message"]
     result = {
         "benchmark": "zoommail_initial_sync",
         "messages": args.messages,
@@ -128,6 +140,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         "sync_rate": round(free["rate"], 1),
         "sync_vs_store": round(free["rate"] / store_rate, 3),
         "quota_messages": args.quota_messages,
+        "units_per_message": round(metered["units_per_message"], 3),
         "quota_bound_rate": round(bound, 1),
         "quota_sync_rate": round(metered["rate"], 1),
         "quota_vs_bound": round(metered["rate"] / bound, 3),
@@ -137,7 +150,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     share = f"{result['sync_vs_store']:.0%} of the store; >= 50%"
     print(f"raw store insert:          {store_rate:9.1f} messages/s")
     print(f"sync without quotas:       {free['rate']:9.1f} messages/s ({share})")
-    print(f"quota-bound rate:          {bound:9.1f} messages/s")
+    print(f"Light units per message:   {metered['units_per_message']:9.3f}")
+    print(f"limit-bound rate:          {bound:9.1f} messages/s")
     print(f"sync in Zoom's limits:     {metered['rate']:9.1f} messages/s ({result['quota_vs_bound']:.0%}; >= 90%)")
     print(f"429 answered by the server: {metered['server_429']}")
     print(json.dumps(result))
