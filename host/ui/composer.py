@@ -7,6 +7,7 @@ Drafts save themselves a few seconds after each change.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import email.utils
 import mimetypes
@@ -53,6 +54,7 @@ from host.ui.qt import (
 
 if TYPE_CHECKING:
     from host.accounts import AccountSession
+    from host.store import MailStore
     from host.store.queues import OutboxItem
     from host.ui.context import ViewContext
 
@@ -242,7 +244,7 @@ class Composer(QWidget):
         self._dirty = False
         self._body_touched = False  # a default signature arriving late goes in only while this is False
         self._pushing = False
-        self._push_next: tuple[OutgoingMessage, dt.datetime] | None = None
+        self._save_again = False
         self._fill(self._original)
         self._load_signatures()
         self._autosave = QTimer(self, singleShot=True, interval=self.autosave_ms)
@@ -392,55 +394,72 @@ class Composer(QWidget):
         self._autosave.start()
 
     def save_draft(self) -> None:
-        """Keep the draft in the store at once and on the server (where drafts are supported) soon."""
+        """Keep the draft in the store and on the server (where drafts are supported), off the GUI thread.
+
+        One save at a time: a save made before the first answered would create a second server draft,
+        since only the answer says the draft's id."""
         try:
             message = self.outgoing()
         except ZoomclientError:
             return  # a half-typed address: the next change saves
-        store, mail = self.session.store, self.session.mail
-        if store is None:
+        if self.session.store is None:
             return
         self._dirty = False
-        now = dt.datetime.now(dt.UTC)
-        store.save_draft(Draft(self.local_draft_id, message, updated=now))
-        if mail is None or MailCapability.DRAFTS not in getattr(mail, "capabilities", frozenset()):
-            return
-        self._push_draft(message, now)
-
-    def _push_draft(self, message: OutgoingMessage, now: dt.datetime) -> None:
-        """One save on the server at a time: a save made before the first answered would create a
-        second draft, since only the answer says the draft's id."""
         if self._pushing:
-            self._push_next = (message, now)
+            self._save_again = True
             return
         self._pushing = True
         store, mail = self.session.store, self.session.mail
-        assert store is not None and mail is not None
+        local_id, draft_id = self.local_draft_id, self.draft_id
+        to_server = mail is not None and MailCapability.DRAFTS in getattr(mail, "capabilities", frozenset())
+
+        async def save() -> Draft | None:
+            now = dt.datetime.now(dt.UTC)
+            await asyncio.to_thread(store.save_draft, Draft(local_id, message, updated=now))
+            if not to_server:
+                return None
+            draft = await mail.save_draft(draft_id, message)
+            if draft.id != local_id:  # from now on the store keeps it under the server's id
+                await asyncio.to_thread(_rename_draft, store, local_id, Draft(draft.id, message, draft.message_id, now))
+            return draft
 
         def settle() -> None:
             self._pushing = False
-            if self._push_next is not None and self.sent is None and not self.discarded:
-                following, self._push_next = self._push_next, None
-                self._push_draft(*following)
+            if self._save_again and self.sent is None and not self.discarded:
+                self._save_again = False
+                self.save_draft()
 
-        def saved(draft: Draft) -> None:
-            self.draft_id = draft.id
+        def saved(draft: Draft | None) -> None:
+            if draft is not None:
+                self.draft_id = self.local_draft_id = draft.id
             if self.sent is not None or self.discarded:  # the draft must not outlive the message
                 self._discard_draft()
-            elif self.local_draft_id != draft.id:
-                store.delete_draft(self.local_draft_id)
-                store.save_draft(Draft(draft.id, message, draft.message_id, now))
-                self.local_draft_id = draft.id
             settle()
 
-        self.context.tasks.run(mail.save_draft(self.draft_id, message), saved, lambda error: settle())
+        self.context.tasks.run(save(), saved, lambda error: settle())
+
+    def keep_local_draft(self) -> None:
+        """At exit: the draft into the store now (the loop is stopping), for File > Drafts next time."""
+        if not self._dirty or self.sent is not None or self.discarded or self.session.store is None:
+            return
+        try:
+            message = self.outgoing()
+        except ZoomclientError:
+            return
+        self.session.store.save_draft(Draft(self.local_draft_id, message, updated=dt.datetime.now(dt.UTC)))
+        self._dirty = False
 
     def _discard_draft(self) -> None:
         store, mail = self.session.store, self.session.mail
-        if store is not None:
-            store.delete_draft(self.local_draft_id)
-        if self.draft_id is not None and mail is not None:
-            self.context.tasks.run(mail.delete_draft(self.draft_id), None, lambda error: None)
+        local_id, draft_id = self.local_draft_id, self.draft_id
+
+        async def discard() -> None:
+            if store is not None:
+                await asyncio.to_thread(store.delete_draft, local_id)
+            if draft_id is not None and mail is not None:
+                await mail.delete_draft(draft_id)
+
+        self.context.tasks.run(discard(), None, lambda error: None)
 
     # -- sending -------------------------------------------------------------------------------
 
@@ -604,3 +623,9 @@ class SendLaterDialog(QDialog):
 
     def when(self) -> dt.datetime:
         return self.picker.dateTime().toPyDateTime().astimezone(dt.UTC)
+
+
+def _rename_draft(store: MailStore, old_id: str, draft: Draft) -> None:
+    with store.transaction():
+        store.delete_draft(old_id)
+        store.save_draft(draft)

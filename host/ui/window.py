@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from host.app import Host
     from host.model.mail import Draft, OutgoingMessage
     from host.sync import SyncSettings
+    from host.ui.composer import Composer
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +82,7 @@ class MainWindow(QMainWindow):
         self.session: AccountSession | None = None
         self._sync_task: Future[Any] | None = None
         self._unsubscribe: Callable[[], None] | None = None
-        self.composers: list[QWidget] = []
+        self.composers: list[Composer] = []
         self.setWindowTitle("zoomclient")
         self.setAccessibleName("zoomclient main window")
 
@@ -360,7 +361,7 @@ class MainWindow(QMainWindow):
 
     # -- composer and settings -----------------------------------------------------------------
 
-    def compose(self, message: OutgoingMessage | None = None, *, draft: Draft | None = None) -> QWidget | None:
+    def compose(self, message: OutgoingMessage | None = None, *, draft: Draft | None = None) -> Composer | None:
         if self.session is None or self.session.sync is None:
             self.message_bar.show_error(
                 "There is no mailbox to send from.", hint="Sign in to an account with mail first."
@@ -396,7 +397,8 @@ class MainWindow(QMainWindow):
         self._save_layout()
         self._mail_changed_soon.stop()
         for composer in list(self.composers):
-            composer.close()
+            composer.keep_local_draft()
+            composer.abandon()
         session = self._stop_sync()
         self.tasks.shutdown()
         if session is not None:

@@ -193,3 +193,17 @@ def test_an_untouched_composer_makes_no_draft_and_discard_removes_one(
     qtbot.waitUntil(lambda: emulator.state.drafts == {}, timeout=10000)
     assert window.session.store.drafts() == []
     assert composer not in window.composers
+
+
+def test_closing_the_app_keeps_an_unsaved_draft_in_the_store(qtbot, window, mail, monkeypatch) -> None:
+    monkeypatch.setattr(Composer, "autosave_ms", 60_000)  # no autosave before the window closes
+    composer = window.compose(None)
+    composer.subject.setText("Thoughts at closing time")
+    store = window.session.store
+    kept = []
+    save = store.save_draft
+    monkeypatch.setattr(store, "save_draft", lambda draft: kept.append(draft.message.subject) or save(draft))
+
+    window.close()
+
+    assert kept == ["Thoughts at closing time"]

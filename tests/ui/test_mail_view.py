@@ -74,7 +74,7 @@ def test_remote_content_allowed_for_a_sender_is_remembered_in_the_store(qtbot, w
 
     mail.reader.always_button.click()
 
-    assert window.session.store.get_state("ui/remote-content/billing@shady.example") == "allow"
+    qtbot.waitUntil(lambda: window.session.store.get_state("ui/remote-content/billing@shady.example") == "allow")
     assert not mail.reader.remote_bar.isVisible()
     mail.reader.show_message(None)
     select_subject(qtbot, mail, INVITE_SUBJECT)

@@ -115,7 +115,8 @@ def test_the_settings_dialog_hosts_the_mail_views_pages(qtbot, window, emulator)
     signatures.name.setText("Short")
     signatures.text.setPlainText("— A.")
     signatures.save_button.click()
-    assert [s.name for s in window.session.store.signatures()] == ["Short"]
+    qtbot.waitUntil(lambda: [s.name for s in window.session.store.signatures()] == ["Short"])
+    qtbot.waitUntil(lambda: signatures.list.count() == 1)
     dialog.close()
 
 

@@ -236,8 +236,12 @@ class Reader(QWidget):
         session = self.context.session
         if message is None or message.sender is None or session is None or session.store is None:
             return
-        session.store.set_state(SENDER_ALLOWED.format(message.sender.email.lower()), "allow")
+        remember = asyncio.to_thread(
+            session.store.set_state, SENDER_ALLOWED.format(message.sender.email.lower()), "allow"
+        )
+        self._allowed_messages.add(message.id)  # shown at once; the store has it for the sender's next mail
         self._render()
+        self.context.tasks.run(remember)
 
     def _fetch_remote(self, clean_html: str) -> None:
         urls = [u for u in dict.fromkeys(html.unescape(m) for m in _REMOTE_IMAGE.findall(clean_html))]

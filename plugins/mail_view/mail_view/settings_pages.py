@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import uuid
 from typing import TYPE_CHECKING, Any
@@ -405,13 +406,15 @@ class SignaturesPage(_Page):
             default_for_new=self.for_new.isChecked(),
             default_for_replies=self.for_replies.isChecked(),
         )
-        store.save_signature(signature)
-        self.context.show_info(f"Signature “{name}” saved.")
-        self.load()
+
+        def saved(_: None) -> None:
+            self.context.show_info(f"Signature “{name}” saved.")
+            self.load()
+
+        self.context.tasks.run(asyncio.to_thread(store.save_signature, signature), saved)
 
     def delete(self) -> None:
         store = self._store()
         if store is None or self.editing is None:
             return
-        store.delete_signature(self.editing)
-        self.load()
+        self.context.tasks.run(asyncio.to_thread(store.delete_signature, self.editing), lambda _: self.load())
