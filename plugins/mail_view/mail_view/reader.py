@@ -109,6 +109,7 @@ class Reader(QWidget):
         self.remote_images: dict[str, QImage] = {}
         self._allowed_messages: set[str] = set()
         self._inline_cache: dict[str, QImage] = {}
+        self._mime_parts: tuple[str, tuple[Attachment, ...]] | None = None  # parsed once per message
         self._fetching: set[str] = set()
         self.setAccessibleName("Reader")
         layout = QVBoxLayout(self)
@@ -294,11 +295,13 @@ class Reader(QWidget):
         if message.raw is None:
             return None
         # A provider may number parts its own way: find the part by what it is, then take its bytes.
-        parsed = parse_message(message.raw, id=message.id, thread_id=message.thread_id)
+        if self._mime_parts is None or self._mime_parts[0] != message.id:
+            parsed = parse_message(message.raw, id=message.id, thread_id=message.thread_id)
+            self._mime_parts = (message.id, parsed.attachments)
         same = next(
             (
                 a
-                for a in parsed.attachments
+                for a in self._mime_parts[1]
                 if (part.content_id and a.content_id == part.content_id)
                 or (not part.content_id and (a.filename, a.size) == (part.filename, part.size))
             ),
