@@ -164,7 +164,7 @@ def event_to_zoom(event: Event) -> dict:
             for a in event.attendees
         ],
     }
-    if event.recurrence and event.series_id is None:
+    if event.series_id is None:  # an occurrence has no rules of its own; an empty list ends a series
         body["recurrence"] = list(event.recurrence)
     meeting = event.online_meeting
     if meeting is not None and meeting.provider == "zoom":
@@ -361,7 +361,7 @@ class ZoomCalendar:
             raise ProviderError("You are not invited to this event, so there is nothing to answer.", status=400)
         for attendee in mine:
             attendee["responseStatus"] = response.value
-        writable = ("email", "displayName", "organizer", "optional", "resource", "responseStatus", "additionalGuests")
+        writable = ("email", "displayName", "optional", "resource", "responseStatus", "additionalGuests")
         body = {"attendees": [{k: a[k] for k in writable if k in a} for a in attendees]}
         patched = await self.api.request("PATCH", path, HEAVY, params=self._notify(notify), body=body)
         return event_from_zoom(patched, calendar_id, await self._zone_of(calendar_id))

@@ -140,3 +140,25 @@ async def test_free_busy_reads_zooms_list_of_calendars(calendar: ZoomCalendar, e
     assert (me.address, me.error) == (calendar_id, None)
     assert any(b.start <= start and b.end >= start + dt.timedelta(hours=2) for b in me.busy)
     assert (nobody.address, nobody.busy, nobody.error) == ("nobody@example.net", (), "notFound")
+
+
+async def test_a_recurring_series_expands_into_occurrences_and_can_be_ended(calendar: ZoomCalendar) -> None:
+    calendar_id = await primary(calendar)
+    start = (now() + dt.timedelta(days=1)).replace(hour=8, minute=0, second=0)
+    series = Event(
+        "",
+        calendar_id,
+        "Stand-up",
+        start,
+        start + dt.timedelta(minutes=15),
+        time_zone="UTC",
+        recurrence=("RRULE:FREQ=DAILY;COUNT=5",),
+    )
+    master = await calendar.create_event(series, notify=False)
+    window = await calendar.list_events(calendar_id, start - dt.timedelta(hours=1), start + dt.timedelta(days=7))
+    occurrences = [e for e in window.events if e.series_id == master.id]
+    assert [o.start for o in occurrences] == [start + dt.timedelta(days=n) for n in range(5)]
+    assert all(o.original_start == o.start for o in occurrences)
+    await calendar.update_event(attrs.evolve(master, recurrence=()), notify=False)
+    window = await calendar.list_events(calendar_id, start - dt.timedelta(hours=1), start + dt.timedelta(days=7))
+    assert [e.start for e in window.events if e.id == master.id or e.series_id == master.id] == [start]

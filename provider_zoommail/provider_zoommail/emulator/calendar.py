@@ -258,15 +258,21 @@ class CalendarApi:
         event["description"] = f"{event['description']}\n\n{text}" if event.get("description") else text
 
     def _validated(self, calendar_id: str, event: dict) -> None:
+        """Checks a written event and fills in what the server keeps: attendees' answers and which
+        attendee is the organizer (the request body has no organizer flag; the answer has)."""
         if "start" not in event or "end" not in event:
             raise bad_request("Missing end time." if "start" in event else "Missing start time.")
         start, end = self.store.span(calendar_id, event)
         if end < start:
             raise bad_request("The specified time range is empty.")
+        organizer = str((event.get("organizer") or {}).get("email", "")).lower()
         for attendee in event.get("attendees") or []:
             if not isinstance(attendee, dict) or "@" not in str(attendee.get("email", "")):
                 raise bad_request("Invalid attendee email.")
             attendee.setdefault("responseStatus", "needsAction")
+            attendee.pop("organizer", None)
+            if attendee["email"].lower() == organizer:
+                attendee["organizer"] = True
 
     def _notify(self, calendar_id: str, event: dict, send_updates: str, action: str) -> None:
         if send_updates == "none":
