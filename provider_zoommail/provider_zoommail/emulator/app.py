@@ -53,7 +53,9 @@ class ZoomEmulator:
             )
         )
         spec = parse_fault_spec(options.faults)
-        self.faults = FaultInjector(spec, seed=options.seed, exempt=r"^/oauth/", quota_policy=quota.policy())
+        # The sign-in (OAuth and the profile it reads) is left alone by random faults and the meter.
+        exempt = r"^/(oauth/|v2/users/me$)"
+        self.faults = FaultInjector(spec, seed=options.seed, exempt=exempt, quota_policy=quota.policy())
         if spec.quota is None:
             # Zoom always meters: the emulator does too unless told otherwise (set_quota(None)).
             self.faults.set_quota(quota.REQUESTS_PER_SECOND)
