@@ -1,36 +1,24 @@
 """``zoomclient meeting create | update | delete --event ID``: Zoom meetings for existing events.
 
 ``zoomclient calendar create`` is the host's; to give a new event a Zoom meeting, create it and then
-``zoomclient meeting create --event ID``. The event is looked up in a window around today (a year
-ahead, a month back) of its calendar.
+``zoomclient meeting create --event ID``. The event is looked up in its calendar between a month ago
+and a year ahead.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import click
 
 from host.cli.support import accounts, echo_json, reports_errors, run
 
+if TYPE_CHECKING:
+    from zoom_meetings.plugin import ZoomMeetingsPlugin
+
 WINDOW_BACK = dt.timedelta(days=31)
 WINDOW_AHEAD = dt.timedelta(days=366)
-
-
-@click.group()
-def meeting() -> None:
-    """Zoom meetings for your events (the only kind of online meeting zoomclient schedules)."""
-
-
-def _provider(ctx: click.Context):
-    from host.cli.main import get_host
-    from host.errors import PluginError
-
-    host = get_host(ctx)
-    zoom = next((p for p in host.registry.conferencing if p.service == "zoom"), None)
-    if zoom is None:
-        raise PluginError("No Zoom meetings plugin is loaded.", hint="Install zoomclient-zoom-meetings.")
-    return zoom
 
 
 async def _find(session, calendar_id: str | None, event_id: str):
@@ -52,100 +40,111 @@ async def _find(session, calendar_id: str | None, event_id: str):
     return cache, calendar, event
 
 
-_EVENT = click.option("--event", "event_id", required=True, help="The event's id.")
-_CALENDAR = click.option("--calendar", "calendar_id", help="The event's calendar (default: the primary one).")
-_NOTIFY = click.option("--no-notify", is_flag=True, help="Do not send updated invitations.")
+def meeting_commands(plugin: ZoomMeetingsPlugin) -> click.Group:
+    """The ``meeting`` group, working with ``plugin``'s (the registered) Zoom provider."""
 
+    def opened(ctx: click.Context):
+        manager = accounts(ctx)
+        plugin.bind(manager.host, manager.secrets)
+        return manager
 
-@meeting.command(name="create")
-@_EVENT
-@_CALENDAR
-@click.option(
-    "--host",
-    "host_choice",
-    type=click.Choice(["owner", "me"]),
-    default="owner",
-    help="On a calendar you manage for someone: host under the owner's Zoom account (default) or your own.",
-)
-@_NOTIFY
-@click.option("--json", "as_json", is_flag=True)
-@click.pass_context
-@reports_errors
-def meeting_create(
-    ctx: click.Context, event_id: str, calendar_id: str | None, host_choice: str, no_notify: bool, as_json: bool
-) -> None:
-    """Add a Zoom meeting to an event: the join URL and dial-in numbers go into its location and description."""
-    import attrs
+    event_option = click.option("--event", "event_id", required=True, help="The event's id.")
+    calendar_option = click.option("--calendar", "calendar_id", help="The event's calendar (default: the primary one).")
+    notify_option = click.option("--no-notify", is_flag=True, help="Do not send updated invitations.")
 
-    from zoom_meetings.scheduling import HOST_CHOICE_KEY, add_meeting
+    @click.group()
+    def meeting() -> None:
+        """Zoom meetings for your events (the only kind of online meeting zoomclient schedules)."""
 
-    zoom = _provider(ctx)
+    @meeting.command(name="create")
+    @event_option
+    @calendar_option
+    @click.option(
+        "--host",
+        "host_choice",
+        type=click.Choice(["owner", "me"]),
+        default="owner",
+        help="On a calendar you manage for someone: host under the owner's Zoom account (default) or your own.",
+    )
+    @notify_option
+    @click.option("--json", "as_json", is_flag=True)
+    @click.pass_context
+    @reports_errors
+    def meeting_create(
+        ctx: click.Context, event_id: str, calendar_id: str | None, host_choice: str, no_notify: bool, as_json: bool
+    ) -> None:
+        """Add a Zoom meeting to an event: its join URL and dial-in numbers go into the location and description."""
+        import attrs
 
-    async def create():
-        session = await accounts(ctx).open()
-        try:
-            cache, calendar, event = await _find(session, calendar_id, event_id)
-            event = attrs.evolve(event, provider_data={**event.provider_data, HOST_CHOICE_KEY: host_choice})
-            return await add_meeting(zoom, cache, event, calendar, notify=not no_notify)
-        finally:
-            await session.aclose()
+        from zoom_meetings.scheduling import HOST_CHOICE_KEY, add_meeting
 
-    scheduled = run(create())
-    if as_json:
-        echo_json(scheduled.event)
-        return
-    host = f" under {scheduled.meeting.host_email}'s Zoom account" if scheduled.meeting.host_email else ""
-    click.echo(f"Added Zoom meeting {scheduled.meeting.meeting_id}{host} to {scheduled.event.title!r}.")
-    click.echo(f"Join: {scheduled.meeting.join_url}")
+        manager = opened(ctx)
 
+        async def create():
+            session = await manager.open()
+            try:
+                cache, calendar, event = await _find(session, calendar_id, event_id)
+                event = attrs.evolve(event, provider_data={**event.provider_data, HOST_CHOICE_KEY: host_choice})
+                return await add_meeting(plugin.provider, cache, event, calendar, notify=not no_notify)
+            finally:
+                await session.aclose()
 
-@meeting.command(name="update")
-@_EVENT
-@_CALENDAR
-@_NOTIFY
-@click.pass_context
-@reports_errors
-def meeting_update(ctx: click.Context, event_id: str, calendar_id: str | None, no_notify: bool) -> None:
-    """Bring an event's Zoom meeting in line with the event's title, time and recurrence."""
-    from zoom_meetings.scheduling import update_with_event
+        scheduled = run(create())
+        if as_json:
+            echo_json(scheduled.event)
+            return
+        host = f" under {scheduled.meeting.host_email}'s Zoom account" if scheduled.meeting.host_email else ""
+        click.echo(f"Added Zoom meeting {scheduled.meeting.meeting_id}{host} to {scheduled.event.title!r}.")
+        click.echo(f"Join: {scheduled.meeting.join_url}")
 
-    zoom = _provider(ctx)
+    @meeting.command(name="update")
+    @event_option
+    @calendar_option
+    @notify_option
+    @click.pass_context
+    @reports_errors
+    def meeting_update(ctx: click.Context, event_id: str, calendar_id: str | None, no_notify: bool) -> None:
+        """Bring an event's Zoom meeting in line with the event's title, time and recurrence."""
+        from zoom_meetings.scheduling import update_with_event
 
-    async def update():
-        session = await accounts(ctx).open()
-        try:
-            cache, calendar, event = await _find(session, calendar_id, event_id)
-            return await update_with_event(zoom, cache, event, calendar, notify=not no_notify)
-        finally:
-            await session.aclose()
+        manager = opened(ctx)
 
-    scheduled = run(update())
-    click.echo(f"Updated Zoom meeting {scheduled.meeting.meeting_id} of {scheduled.event.title!r}.")
+        async def update():
+            session = await manager.open()
+            try:
+                cache, calendar, event = await _find(session, calendar_id, event_id)
+                return await update_with_event(plugin.provider, cache, event, calendar, notify=not no_notify)
+            finally:
+                await session.aclose()
 
+        scheduled = run(update())
+        click.echo(f"Updated Zoom meeting {scheduled.meeting.meeting_id} of {scheduled.event.title!r}.")
 
-@meeting.command(name="delete")
-@_EVENT
-@_CALENDAR
-@_NOTIFY
-@click.option("--yes", is_flag=True, help="Do not ask.")
-@click.pass_context
-@reports_errors
-def meeting_delete(ctx: click.Context, event_id: str, calendar_id: str | None, no_notify: bool, yes: bool) -> None:
-    """Delete an event and its Zoom meeting."""
-    from zoom_meetings.scheduling import delete_with_event
+    @meeting.command(name="delete")
+    @event_option
+    @calendar_option
+    @notify_option
+    @click.option("--yes", is_flag=True, help="Do not ask.")
+    @click.pass_context
+    @reports_errors
+    def meeting_delete(ctx: click.Context, event_id: str, calendar_id: str | None, no_notify: bool, yes: bool) -> None:
+        """Delete an event and its Zoom meeting."""
+        from zoom_meetings.scheduling import delete_with_event
 
-    zoom = _provider(ctx)
-    if not yes:
-        click.confirm("Delete the event and its Zoom meeting?", abort=True)
+        if not yes:
+            click.confirm("Delete the event and its Zoom meeting?", abort=True)
+        manager = opened(ctx)
 
-    async def delete():
-        session = await accounts(ctx).open()
-        try:
-            cache, _, event = await _find(session, calendar_id, event_id)
-            await delete_with_event(zoom, cache, event, notify=not no_notify)
-            return event
-        finally:
-            await session.aclose()
+        async def delete():
+            session = await manager.open()
+            try:
+                _, _, event = await _find(session, calendar_id, event_id)
+                await delete_with_event(plugin.provider, session.require_calendars(), event, notify=not no_notify)
+                return event
+            finally:
+                await session.aclose()
 
-    event = run(delete())
-    click.echo(f"Deleted {event.title!r} and its Zoom meeting.")
+        event = run(delete())
+        click.echo(f"Deleted {event.title!r} and its Zoom meeting.")
+
+    return meeting

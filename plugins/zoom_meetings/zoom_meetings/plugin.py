@@ -18,30 +18,42 @@ if TYPE_CHECKING:
 
     from host.app import Host
     from host.conferencing import ConferencingProvider
+    from host.secrets import SecretStore
     from zoom_workplace.client import ZoomClient
 
 
 class ZoomMeetingsPlugin:
-    """``connect(host)`` gives the Zoom client of whoever is signed in to Zoom (default: from the
-    host's secret store: the Zoom sign-in, or a Zoom Mail account's)."""
+    """``connect(host)`` gives the Zoom client of whoever is signed in to Zoom; by default it comes
+    from the host's secret store (the Zoom sign-in, or a Zoom Mail account's): the one the CLI opened
+    (:meth:`bind`), else the app's."""
 
     def __init__(self, connect: Callable[[Host], ZoomClient] | None = None) -> None:
         from zoom_meetings.provider import ZoomConferencing
 
         self.host: Host | None = None
-        self._connect = connect or _connect_from_secret_store
+        self.secrets: SecretStore | None = None
+        self._connect = connect
         self.provider = ZoomConferencing(self._client)
 
-    def _client(self) -> ZoomClient:
-        if self.host is None:
-            from host.errors import UsageError
+    def bind(self, host: Host, secrets: SecretStore | None = None) -> None:
+        """Use ``host`` and, when given, the secret store a command already opened."""
+        self.host, self.secrets = host, secrets
 
+    def _client(self) -> ZoomClient:
+        from host.errors import UsageError
+        from host.secrets import open_secret_store
+        from zoom_workplace.session import open_client
+
+        if self.host is None:
             raise UsageError("Zoom meetings are not ready: the host has not started.")
-        return self._connect(self.host)
+        if self._connect is not None:
+            return self._connect(self.host)
+        return open_client(self.secrets or open_secret_store(self.host.data_dir), self.host)
 
     @hookimpl
     def host_started(self, host: Host) -> None:
-        self.host = host
+        if self.host is None:
+            self.host = host
 
     @hookimpl
     def register_conferencing(self, register: Callable[[ConferencingProvider], None]) -> None:
@@ -62,9 +74,9 @@ class ZoomMeetingsPlugin:
 
     @hookimpl
     def register_commands(self, cli: click.Group) -> None:
-        from zoom_meetings.cli import meeting
+        from zoom_meetings.cli import meeting_commands
 
-        cli.add_command(meeting)
+        cli.add_command(meeting_commands(self))
 
     async def _add_meeting(self, context: ActionContext) -> ActionResult:
         """The editor's event with a new Zoom meeting in it; the editor saves it (the meeting is deleted
@@ -83,13 +95,6 @@ def _has_no_meeting(context: ActionContext) -> bool:
     from zoom_meetings.scheduling import meeting_of
 
     return context.event is not None and meeting_of(context.event) is None
-
-
-def _connect_from_secret_store(host: Host) -> ZoomClient:
-    from host.secrets import open_secret_store
-    from zoom_workplace.session import open_client
-
-    return open_client(open_secret_store(host.data_dir), host)
 
 
 PLUGIN: Any = ZoomMeetingsPlugin()

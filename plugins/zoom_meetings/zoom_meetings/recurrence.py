@@ -36,7 +36,9 @@ def zoom_recurrence(lines: tuple[str, ...], start: dt.datetime) -> tuple[int, di
         return SCHEDULED, None
     if len(rules) > 1:
         return RECURRING_NO_FIXED_TIME, None
-    rrulestr(rules[0], dtstart=start)  # a malformed rule raises ValueError here, before any meeting exists
+    # A malformed rule raises ValueError here, before any meeting exists. UNTIL is checked by _until:
+    # dateutil refuses a date UNTIL beside an aware start, which calendars send for all-day series.
+    rrulestr(";".join(p for p in rules[0].split(";") if not p.upper().startswith("UNTIL=")), dtstart=start)
     parts = _parts(rules[0])
     frequency = _FREQUENCIES.get(parts.get("FREQ", "").upper())
     if frequency is None:

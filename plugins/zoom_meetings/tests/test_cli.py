@@ -1,0 +1,84 @@
+"""``zoomclient zoom ...``, ``zoomclient meeting ...`` and ``zoomclient account list`` end to end, each
+command a fresh process of the installed CLI, against the Zoom and TestMail emulators of this process."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from zoom_workplace.policy import SECTION
+
+TESTPROVIDER = Path(__file__).resolve().parents[3] / "tests" / "testprovider"
+ZOOMCLIENT = Path(sys.executable).with_name("zoomclient")
+ALEX, BO = "alex.morgan@example.com", "bo.business@business.example.com"
+
+
+@pytest.fixture
+def zoomclient(tmp_path: Path):
+    environment = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("ZOOMCLIENT_")},
+        "PYTHONPATH": os.pathsep.join([str(TESTPROVIDER / "site"), str(TESTPROVIDER)]),
+        "ZOOMCLIENT_DATA_DIR": str(tmp_path / "data"),
+        "ZOOMCLIENT_PASSPHRASE": "a passphrase for the vault",
+        "ZOOMCLIENT_LOAD_PLUGINS": "zoomclient-testprovider,zoomclient-zoom-workplace,zoomclient-zoom-meetings",
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+    }
+
+    def run(*args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
+        done = subprocess.run(
+            [str(ZOOMCLIENT), *args],
+            env=environment,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            stdin=subprocess.DEVNULL,
+        )
+        if ok:
+            assert done.returncode == 0, f"zoomclient {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}"
+        return done
+
+    return run
+
+
+@pytest.mark.slow
+def test_zoom_sign_in_a_meeting_for_an_event_and_the_admin_policy(
+    zoomclient, zoom, zoom_url, testmail, testmail_url
+) -> None:
+    zoomclient("account", "add", "testmail", "--sandbox", testmail_url)
+    assert (
+        f"Signed in to Zoom as {ALEX}"
+        in zoomclient("zoom", "signin", "--sandbox", zoom_url, "--login-hint", ALEX).stdout
+    )
+    status = json.loads(zoomclient("zoom", "status", "--json").stdout)
+    assert status["user"]["email"] == ALEX and status["policy"]["mail"] and status["policy"]["calendar"]
+
+    next_week = f"{dt.date.today() + dt.timedelta(days=7):%Y-%m-%d} 10:00"
+    created = json.loads(
+        zoomclient("calendar", "create", "--title", "Design review", "--start", next_week, "--json").stdout
+    )
+    out = zoomclient("meeting", "create", "--event", created["id"]).stdout
+    (meeting,) = zoom.state.meetings.values()
+    assert f"Added Zoom meeting {meeting['id']}" in out
+    written = testmail.state.events[created["id"]]
+    assert written.location == meeting["join_url"] and "+49 69 3807 9883" in written.description
+    assert all("zak=" not in r.text for r in testmail.log.entries), "the start_url never reaches the calendar"
+
+    zoomclient("meeting", "delete", "--event", created["id"], "--yes")
+    assert zoom.state.meetings == {} and created["id"] not in testmail.state.events
+
+    assert "Signed out of Zoom" in zoomclient("zoom", "signout").stdout
+    zoom.state.groups["grp-biz-sales"].settings[SECTION] = {"mail_client": True}
+    signin = zoomclient("zoom", "signin", "--sandbox", zoom_url, "--login-hint", BO).stdout
+    assert "calendar is off: off by default for Business accounts" in signin
+    listed = zoomclient("account", "list").stdout.splitlines()
+    assert listed[1:] == [
+        "  The calendar is off: off by default for Business accounts until your Zoom admin enables it."
+    ]
+    refused = zoomclient("calendar", "list", ok=False)
+    assert refused.returncode == 1 and "The calendar is off" in refused.stderr
