@@ -224,3 +224,19 @@ def test_the_sign_in_button_signs_in_again_after_sign_out(qtbot, window, monkeyp
     mail = window.main_views["mail"]
     qtbot.waitUntil(lambda: window.session is not None and mail.model.rowCount() > 0, timeout=20000)
     assert window.pages.currentWidget() is window.views
+
+
+def test_closing_the_window_cancels_running_tasks_and_calls_nobody_back(qtbot, window) -> None:
+    import asyncio
+
+    called = []
+    running = window.tasks.pending  # the sync engine's loop runs as a task too
+    future = window.tasks.run(asyncio.sleep(30), called.append, called.append)
+    assert window.tasks.pending == running + 1
+
+    window.close()
+
+    qtbot.waitUntil(future.done)
+    assert future.cancelled()
+    qtbot.wait(50)
+    assert called == [] and window.tasks.pending == 0
