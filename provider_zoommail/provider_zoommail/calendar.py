@@ -20,7 +20,7 @@ from typing import Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from host.errors import CursorExpired, ProviderError
+from host.errors import CursorExpired, ProviderError, ZoomclientError
 from host.model import (
     AccessRole,
     Address,
@@ -140,7 +140,8 @@ def event_from_zoom(resource: dict, calendar_id: str, zone_name: str) -> Event:
 
 
 def event_to_zoom(event: Event) -> dict:
-    """The event body Zoom Calendar takes: no conference data, ever; a Zoom meeting is written as text."""
+    """The event body Zoom Calendar takes: no conference data, ever; a Zoom meeting is written as text,
+    and any other meeting is refused (promise 1)."""
     body: dict[str, Any] = {
         "summary": event.title,
         "description": event.description,
@@ -167,7 +168,12 @@ def event_to_zoom(event: Event) -> dict:
     if event.series_id is None:  # an occurrence has no rules of its own; an empty list ends a series
         body["recurrence"] = list(event.recurrence)
     meeting = event.online_meeting
-    if meeting is not None and meeting.provider == "zoom":
+    if meeting is not None and meeting.provider != "zoom":
+        raise ZoomclientError(
+            f"Only Zoom meetings can be added to events, not {meeting.provider}.",
+            hint="Remove the meeting, or add a Zoom meeting instead.",
+        )
+    if meeting is not None:
         # The start URL is the host's own and never goes into an invitation.
         if not body["location"]:
             body["location"] = meeting.join_url

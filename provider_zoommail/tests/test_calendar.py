@@ -8,7 +8,7 @@ import datetime as dt
 import attrs
 import pytest
 
-from host.errors import CursorExpired
+from host.errors import CursorExpired, ZoomclientError
 from host.model import CalendarKind, Event, OnlineMeeting, ResponseStatus
 from provider_zoommail.calendar import ZoomCalendar, meeting_in
 from provider_zoommail.emulator import ZoomEmulator
@@ -89,6 +89,12 @@ async def test_auto_add_zoom_meeting_is_read_and_the_server_adds_one_meeting_onl
 async def test_no_write_carries_any_conference_data(calendar: ZoomCalendar, emulator: ZoomEmulator) -> None:
     calendar_id = await primary(calendar)
     start = now() + dt.timedelta(days=5)
+    teams = OnlineMeeting("teams", "https://teams.microsoft.com/l/meetup-join/x")
+    with pytest.raises(ZoomclientError, match="Only Zoom meetings"):
+        await calendar.create_event(
+            Event("", calendar_id, "No", start, start + dt.timedelta(hours=1), online_meeting=teams)
+        )
+    assert not emulator.log.find("POST", "/events")
     created = await calendar.create_event(Event("", calendar_id, "Plain", start, start + dt.timedelta(hours=1)))
     await calendar.update_event(attrs.evolve(created, title="Plain 2"))
     writes = emulator.log.find("POST", "/events") + emulator.log.find("PATCH", "/events/")
