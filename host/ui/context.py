@@ -4,7 +4,8 @@ A view (the mail view, the calendar view, any plugin's pane or settings page) ge
 :class:`ViewContext` and uses nothing of the shell beyond it:
 
 - ``context.host`` — the :class:`~host.app.Host` (its registry: views, actions, providers);
-- ``context.session`` — the open :class:`~host.accounts.AccountSession`, or None while signed out;
+- ``context.session`` — the open :class:`~host.accounts.AccountSession`, or None while signed out; its
+  ``restrictions`` are the features an administrator turned off (the shell says why when it opens);
 - ``context.tasks`` — the :class:`~host.ui.tasks.TaskRunner`: ``tasks.run(coro, on_done, on_error)`` runs a
   coroutine on the core's loop and calls back on the GUI thread. All I/O goes through it;
 - ``context.show_error(error)`` / ``context.show_info(text)`` — non-modal messages in the window's
@@ -125,6 +126,9 @@ class ViewContext:
 
     def _set_session(self, session: AccountSession | None) -> None:
         self.session = session
+        # What an administrator turned off stays hidden (promise 6); say why once, when the account opens.
+        if session is not None and session.restrictions:
+            self.show_info(" ".join(str(restriction) for restriction in session.restrictions))
 
     # -- messages ------------------------------------------------------------------------------
 
