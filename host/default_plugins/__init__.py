@@ -18,6 +18,7 @@ DEFAULT_PLUGINS = (
     "host.default_plugins.mail_commands",
     "host.default_plugins.calendar_commands",
     "host.default_plugins.demo_command",
+    "host.default_plugins.app_command",
 )
 
 
