@@ -481,7 +481,10 @@ class CalendarView(QWidget):
         if self.editor is editor:
             self.editor = None
         if result == EventEditor.DialogCode.Accepted:
-            self.save(editor.edited_event(), original=None if editor.is_new else editor.original)
+            edited = editor.edited_event()
+            unchanged = edited == editor.original and edited.provider_data == editor.original.provider_data
+            if editor.is_new or not unchanged:
+                self.save(edited, original=None if editor.is_new else editor.original)
         elif result == DELETE:
             self.delete(editor.original)
         editor.deleteLater()

@@ -297,3 +297,77 @@ def test_signing_out_empties_the_calendar(view, window, qtbot) -> None:
     qtbot.waitUntil(lambda: window.session is None, timeout=10000)
     assert view.events == [] and view.calendar_list.topLevelItemCount() == 0
     assert view.grid._hits == [] and view.status.text() == "Not signed in"
+
+
+def test_an_all_day_event_from_the_editor_covers_whole_days(view, qtbot, emulator, week) -> None:
+    editor = view.new_event(at(week + dt.timedelta(days=5), 9))
+    editor.title.setText("Hiking")
+    editor.all_day.setChecked(True)
+    editor.end.setDateTime(editor.start.dateTime().addDays(1))  # Saturday and Sunday
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+
+    def stored():
+        with emulator.state.lock:
+            return next((e for e in emulator.state.events.values() if e.title == "Hiking"), None)
+
+    qtbot.waitUntil(lambda: stored() is not None, timeout=10000)
+    saturday = week + dt.timedelta(days=5)
+    assert stored().all_day
+    assert stored().start.astimezone(ZONE) == at(saturday, 0)
+    assert stored().end.astimezone(ZONE) == at(saturday + dt.timedelta(days=2), 0)
+    qtbot.waitUntil(lambda: "Hiking" in titles(view.header), timeout=10000)
+    rect, _ = hit(view.header, "Hiking")
+    assert rect.width() > 1.5 * view.grid.column_width()  # over both days
+
+
+def test_moving_an_event_to_another_calendar_makes_it_there(view, qtbot, emulator) -> None:
+    editor = view.open_event(hit(view.grid, "Overlap A")[1])
+    editor.calendar.setCurrentIndex(editor.calendar.findData("room-berlin-4"))
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+
+    def moved():
+        with emulator.state.lock:
+            return [e for e in emulator.state.events.values() if e.title == "Overlap A"]
+
+    qtbot.waitUntil(lambda: server_event(emulator, "overlap-a") is None, timeout=10000)
+    assert [e.calendar_id for e in moved()] == ["room-berlin-4"]
+
+
+def test_saving_an_unchanged_event_sends_nothing(view, qtbot, emulator) -> None:
+    before = server_event(emulator, "standup")
+    editor = view.open_event(hit(view.grid, "Standup")[1])
+    assert editor.edited_event() == editor.original  # every field reads back as it came
+    seq = emulator.state.event_token()
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    view.reload()
+    qtbot.waitUntil(lambda: view.loading == 0)
+    assert emulator.state.event_token() == seq
+    assert server_event(emulator, "standup").updated == before.updated
+
+
+def test_the_grids_follow_a_dark_palette(view, qtbot) -> None:
+    from host.ui.qt import QColor, QPalette
+
+    dark = QPalette()
+    for role, colour in (
+        (QPalette.ColorRole.Window, "#202124"),
+        (QPalette.ColorRole.WindowText, "#e8eaed"),
+        (QPalette.ColorRole.Base, "#171717"),
+        (QPalette.ColorRole.AlternateBase, "#262626"),
+        (QPalette.ColorRole.Text, "#e8eaed"),
+        (QPalette.ColorRole.Button, "#303134"),
+        (QPalette.ColorRole.ButtonText, "#e8eaed"),
+        (QPalette.ColorRole.Highlight, "#8ab4f8"),
+        (QPalette.ColorRole.HighlightedText, "#202124"),
+        (QPalette.ColorRole.Mid, "#5f6368"),
+        (QPalette.ColorRole.PlaceholderText, "#9aa0a6"),
+    ):
+        dark.setColor(role, QColor(colour))
+    window = view.window()
+    window.setPalette(dark)
+    image = view.grid.grab().toImage()
+    # An empty half hour on Monday early in the morning: the grid's background is the palette's Base.
+    point = QPoint(int(view.grid.gutter + view.grid.column_width() / 2), int(HOUR_HEIGHT * 2.25))
+    assert image.pixelColor(point).name() == "#171717"
+    screenshot(window, "week-view-dark")
+    window.setPalette(QPalette())
