@@ -84,6 +84,19 @@ async def test_a_recurring_event_gets_a_recurring_meeting(host, session, zoom) -
     assert stored["recurrence"] == {"type": 2, "repeat_interval": 1, "weekly_days": "2,4", "end_times": 10}
 
 
+async def test_deleting_one_occurrence_keeps_the_series_meeting(host, session, zoom) -> None:
+    cache = session.require_calendars()
+    event = new_event(recurrence=("RRULE:FREQ=DAILY;COUNT=5",))
+    scheduled = await add_meeting(zoom_provider(host), cache, event, cache.calendar("primary"))
+    await cache.ensure_range(START, START + dt.timedelta(days=5), ["primary"])
+    occurrences = [
+        e for e in cache.events_between(START, START + dt.timedelta(days=5)) if e.series_id == scheduled.event.id
+    ]
+    assert len(occurrences) == 5 and meeting_of(occurrences[1]) is not None
+    await delete_with_event(zoom_provider(host), cache, occurrences[1])
+    assert len(zoom.state.meetings) == 1, "the series' meeting stays"
+
+
 async def test_a_delegate_schedules_under_the_owners_zoom_account_by_default(host, session, zoom, testmail) -> None:
     cache = session.require_calendars()
     delegated = cache.calendar("delegated-lena")

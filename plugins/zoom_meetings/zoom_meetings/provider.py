@@ -129,6 +129,7 @@ class ZoomConferencing:
     async def update_meeting(self, meeting: OnlineMeeting, request: MeetingRequest) -> OnlineMeeting:
         body = meeting_body(request)
         body.pop("schedule_for", None)  # the host of a meeting cannot change
+        body.pop("settings")  # what the host changed in Zoom (waiting room, recording) stays
         client = self.connect()
         try:
             await client.request("PATCH", f"/meetings/{meeting.meeting_id}", body=body)

@@ -175,8 +175,8 @@ async def delete_with_event(
     conferencing: ConferencingProvider, calendars: EventWriter, event: Event, *, notify: bool = True
 ) -> None:
     """Delete the event, then its Zoom meeting (a meeting without its event is harmless; an invite
-    whose meeting is gone is not)."""
-    meeting = meeting_of(event)
+    whose meeting is gone is not). One occurrence of a series goes alone: the series keeps its meeting."""
+    meeting = meeting_of(event) if event.series_id is None else None
     await calendars.delete_event(event.calendar_id, event.id, notify=notify)
     if meeting is not None:
         await conferencing.delete_meeting(meeting)
