@@ -192,6 +192,12 @@ async def test_the_event_editor_action_fills_in_the_event_without_writing_it(hos
     assert not action.available(attrs.evolve(context, event=result.event)), "one meeting per event"
     with pytest.raises(ZoomclientError, match="has a Zoom meeting already"):
         await action.run(attrs.evolve(context, event=result.event))
+    unknown = attrs.evolve(
+        context, calendar=None, event=attrs.evolve(new_event(), provider_data={"zoom_host": "owner"})
+    )
+    with pytest.raises(ZoomclientError, match="owner's Zoom account is unknown"):
+        await action.run(unknown)
+    assert len(zoom.state.meetings) == 1
 
 
 async def test_a_meeting_is_found_from_the_join_url_alone(host, session, zoom) -> None:

@@ -82,10 +82,17 @@ class ZoomMeetingsPlugin:
         """The editor's event with a new Zoom meeting in it; the editor saves it (the meeting is deleted
         again if the host refuses it)."""
         from host.errors import UsageError
-        from zoom_meetings.scheduling import add_meeting
+        from zoom_meetings.scheduling import HOST_CHOICE_KEY, add_meeting
 
         if context.event is None:
             raise UsageError("There is no event to add a Zoom meeting to.")
+        if context.calendar is None and context.event.provider_data.get(HOST_CHOICE_KEY) == "owner":
+            # A delegated calendar's event, but not whose: never guess the host of the meeting.
+            raise UsageError(
+                "The event editor did not say which calendar the event is in, so the calendar owner's Zoom "
+                "account is unknown. Nothing was created.",
+                hint="Choose to host the meeting yourself, or report this to the calendar view's authors.",
+            )
         scheduled = await add_meeting(self.provider, None, context.event, context.calendar)
         host = f" hosted by {scheduled.meeting.host_email}" if scheduled.meeting.host_email else ""
         return ActionResult(message=f"Zoom meeting {scheduled.meeting.meeting_id} added{host}.", event=scheduled.event)
