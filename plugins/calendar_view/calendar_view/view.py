@@ -5,6 +5,11 @@ Every read and change of the account's :class:`~host.calendar.CalendarCache` run
 through ``context.tasks`` (the cache is that thread's); the GUI only gets copies of events back. Events
 are kept in memory only (promise 4): the view stores its mode and splitter in ``context.layout`` and
 nothing else.
+
+Keys on the grids: T today; Left/Right or K/J previous/next page; D day, X work week, W week, M month;
+Up/Down select the previous/next event; Enter open it; N new event; Delete delete (after asking);
+Shift+F10 the selected event's menu. Drag an event to move it, its bottom edge to resize it (snapped to
+15 minutes, with Undo in the message bar); double-click empty time to make an event there.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Workflow actions in the calendar: the event editor's (they hand back a changed event) and the event menu's."""
+"""Other plugins in the calendar: workflow actions of the event editor (they hand back a changed event) and of
+the event menu, and a sidebar told which event is selected."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from calendar_support import at
 from host.actions import Action, ActionContext, ActionPlace, ActionResult
 from host.hookspecs import hookimpl
 from host.model.calendar import Event
-from host.ui.qt import Qt
+from host.ui.qt import QLabel, Qt
+from host.views import View, ViewArea
 
 JOIN_URL = "https://zoom.example/j/123456789"
 
@@ -22,6 +24,16 @@ class WorkflowPlugin:
 
     def __init__(self) -> None:
         self.seen: list[Event] = []
+        self.shown: list[Event | None] = []
+
+    @hookimpl
+    def register_views(self, register: Callable[[View], None]) -> None:
+        def create(context: object) -> QLabel:
+            label = QLabel("Who joined")
+            label.show_item = self.shown.append  # the sidebar protocol: told what is in front
+            return label
+
+        register(View("test.sidebar", "Who joined", ViewArea.SIDEBAR, create))
 
     @hookimpl
     def register_actions(self, register: Callable[[Action], None]) -> None:
@@ -85,3 +97,12 @@ def test_event_actions_are_in_the_event_menu_when_available(view, qtbot, workflo
     next(a for a in menu.actions() if a.text() == "Note it").trigger()
     qtbot.waitUntil(lambda: bool(workflow.seen), timeout=10000)
     assert workflow.seen[0].id == "standup"
+
+
+def test_a_sidebar_is_told_which_event_is_selected(view, workflow) -> None:
+    assert view.sidebar_tabs.tabText(0) == "Who joined"
+    event = next(e for e in view.events if e.title == "Standup")
+    view.grid.select(event)
+    assert workflow.shown[-1].id == "standup"
+    view.grid.select(None)
+    assert workflow.shown[-1] is None

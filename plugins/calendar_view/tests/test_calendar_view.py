@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
+import attrs
 import pytest
 from calendar_support import LATER_WEEKS, ZONE, at, screenshot
 from calendar_view.days import Mode
@@ -245,6 +247,8 @@ def test_keys_move_through_time_and_switch_views(view, qtbot, window, week) -> N
     assert view.days()[0] == week
     QTest.keyClick(view.grid, Qt.Key.Key_D)
     assert view.mode is Mode.DAY
+    qtbot.waitUntil(lambda: view.loading == 0)
+    screenshot(view.window(), "day-view")
     QTest.keyClick(view.month if view.mode is Mode.MONTH else view.grid, Qt.Key.Key_M)
     assert view.mode is Mode.MONTH
     QTest.keyClick(view.month, Qt.Key.Key_W)
@@ -371,3 +375,50 @@ def test_the_grids_follow_a_dark_palette(view, qtbot) -> None:
     assert image.pixelColor(point).name() == "#171717"
     screenshot(window, "week-view-dark")
     window.setPalette(QPalette())
+
+
+def test_enter_opens_the_selected_event_and_n_a_new_one(view, qtbot, window) -> None:
+    window.activateWindow()
+    view.grid.setFocus()
+    qtbot.waitUntil(lambda: view.grid.hasFocus())
+    QTest.keyClick(view.grid, Qt.Key.Key_Down)  # the first event of the week
+    first = min(view.grid.events, key=lambda e: (e.start, e.end, e.title))
+    assert view.grid.selected_event() == first
+    assert first.title in view.grid.accessibleDescription()
+    QTest.keyClick(view.grid, Qt.Key.Key_Return)
+    assert view.editor is not None and view.editor.title.text() == first.title
+    view.editor.reject()
+    view.grid.setFocus()
+    QTest.keyClick(view.grid, Qt.Key.Key_N)
+    assert view.editor is not None and view.editor.is_new and view.editor.windowTitle() == "New event"
+    view.editor.reject()
+
+
+def test_a_change_on_the_server_shows_after_a_refresh(view, qtbot, emulator) -> None:
+    with emulator.state.lock:
+        standup = emulator.state.events["standup"]
+    emulator.state.update_event(attrs.evolve(standup, title="Standup (moved online)"))
+    view.refresh()
+    qtbot.waitUntil(lambda: "Standup (moved online)" in titles(view.grid), timeout=10000)
+    assert "Standup" not in titles(view.grid)
+
+
+def test_an_event_set_in_another_zone_is_saved_there_and_shown_in_local_time(view, qtbot, emulator, week) -> None:
+    thursday = week + dt.timedelta(days=3)
+    editor = view.new_event(at(thursday, 8))
+    editor.title.setText("Call with Boston")
+    editor.zone.setCurrentText("America/New_York")  # the wall time stays 08:00, now New York's
+    assert editor.local_time.text().startswith("Your time: Thu 14:00")
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+
+    def stored():
+        with emulator.state.lock:
+            return next((e for e in emulator.state.events.values() if e.title == "Call with Boston"), None)
+
+    qtbot.waitUntil(lambda: stored() is not None, timeout=10000)
+    assert stored().time_zone == "America/New_York"
+    assert stored().start == dt.datetime.combine(thursday, dt.time(8), ZoneInfo("America/New_York"))
+    qtbot.waitUntil(lambda: "Call with Boston" in titles(view.grid), timeout=10000)
+    rect, _ = hit(view.grid, "Call with Boston")
+    offset = at(thursday, 8).utcoffset() - stored().start.utcoffset()
+    assert rect.top() == pytest.approx((8 + offset.total_seconds() / 3600) * HOUR_HEIGHT + 1, abs=1)
