@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import functools
 import zoneinfo
 from collections.abc import Callable, Sequence
 from zoneinfo import ZoneInfo
@@ -87,6 +88,7 @@ FreeBusyAsk = Callable[[list[str], dt.datetime, dt.datetime, Callable[[list[Free
 ActionRun = Callable[[Action, Event, Callable[[ActionResult], None]], None]
 
 
+@functools.cache
 def _zone_names() -> list[str]:
     return sorted(zoneinfo.available_timezones())
 

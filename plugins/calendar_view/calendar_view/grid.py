@@ -268,11 +268,6 @@ class TimeGrid(Board):
     def _place(self) -> None:
         self._hits = [(self.rect_of(s), s.event) for s in self._segments]
 
-    def slot_rect(self, day: int, start_minute: float, end_minute: float) -> QRectF:
-        width = self.column_width()
-        top = self.y_of(start_minute)
-        return QRectF(self.gutter + day * width + 1, top, width - 3, self.y_of(end_minute) - top)
-
     def paintEvent(self, event) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -511,6 +506,7 @@ class MonthGrid(Board):
         self.setAccessibleName("Month")
         self.month = dt.date.today().month
         self._more: dict[int, int] = {}
+        self._drag: _Drag | None = None
 
     def sizeHint(self) -> QSize:
         return QSize(700, 500)
@@ -637,9 +633,29 @@ class MonthGrid(Board):
     def mousePressEvent(self, event) -> None:
         if event.button() == Qt.MouseButton.LeftButton:
             self.setFocus(Qt.FocusReason.MouseFocusReason)
-            self.select(self.event_at(event.position()))
+            hit = self.event_at(event.position())
+            self.select(hit)
+            if hit is not None and self.can_edit(hit):
+                self._drag = _Drag(hit, event.position(), resize=False)
+
+    def mouseMoveEvent(self, event) -> None:
+        drag = self._drag
+        if drag is None or (event.position() - drag.press).manhattanLength() < DRAG_THRESHOLD:
+            return
+        self.setCursor(Qt.CursorShape.DragMoveCursor)
+
+    def mouseReleaseEvent(self, event) -> None:
+        """Dropped on another day: the event moves there, keeping its time of day."""
+        drag, self._drag = self._drag, None
+        self.unsetCursor()
+        if drag is None:
+            return
+        start, end = self.day_at(drag.press), self.day_at(event.position())
+        if start is not None and end is not None and start != end:
+            self.change_requested.emit(drag.event, moved(drag.event, end - start))
 
     def mouseDoubleClickEvent(self, event) -> None:
+        self._drag = None
         hit = self.event_at(event.position())
         if hit is not None:
             self.activated.emit(hit)

@@ -422,3 +422,18 @@ def test_an_event_set_in_another_zone_is_saved_there_and_shown_in_local_time(vie
     rect, _ = hit(view.grid, "Call with Boston")
     offset = at(thursday, 8).utcoffset() - stored().start.utcoffset()
     assert rect.top() == pytest.approx((8 + offset.total_seconds() / 3600) * HOUR_HEIGHT + 1, abs=1)
+
+
+def test_dropping_an_event_on_another_day_of_the_month_moves_it(view, qtbot, emulator) -> None:
+    view.set_mode(Mode.MONTH)
+    qtbot.waitUntil(lambda: "Standup" in titles(view.month))
+    before = server_event(emulator, "standup")
+    rect, _ = hit(view.month, "Standup")
+    press = rect.center().toPoint()
+    drop = press + QPoint(int(2 * view.month.width() / 7), 0)  # two days later, same week
+    QTest.mousePress(view.month, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, press)
+    QTest.mouseMove(view.month, drop)
+    QTest.mouseRelease(view.month, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, drop)
+    qtbot.waitUntil(
+        lambda: server_event(emulator, "standup").start == before.start + dt.timedelta(days=2), timeout=10000
+    )
