@@ -468,7 +468,7 @@ class CalendarView(QWidget):
             zone=self.zone,
             is_new=is_new,
             self_email=session.account.email if session is not None else "",
-            actions=self.context.actions(ActionPlace.EVENT_EDITOR),
+            actions=self.available_actions(ActionPlace.EVENT_EDITOR, event),
             run_action=lambda action, edited, done: self._run_editor_action(action, edited, done),
             free_busy=free_busy,
             respond=(lambda status: self.respond(event, status)) if is_invitation(event) else None,
@@ -656,19 +656,23 @@ class CalendarView(QWidget):
         if self.can_edit(event):
             menu.addSeparator()
             menu.addAction("Delete…", lambda: self.delete(event))
-        actions = self.context.actions(ActionPlace.EVENT)
-        available = [a for a in actions if self._available(a, event)]
+        available = self.available_actions(ActionPlace.EVENT, event)
         if available:
             menu.addSeparator()
             for action in available:
                 menu.addAction(action.title, lambda a=action: self.run_action(a, event))
         return menu
 
-    def _available(self, action: Action, event: Event) -> bool:
-        try:
-            return action.available(self.context.action_context(ActionPlace.EVENT, parent=self, event=event))
-        except Exception:  # a broken check hides its action rather than the menu
-            return False
+    def available_actions(self, place: ActionPlace, event: Event) -> list[Action]:
+        """The workflow actions of ``place`` whose ``available`` check passes for ``event``."""
+        found = []
+        for action in self.context.actions(place):
+            try:
+                if action.available(self.context.action_context(place, parent=self, event=event)):
+                    found.append(action)
+            except Exception as error:  # a broken check hides its action, and says so
+                self.context.show_error(f"The action {action.title!r} could not check itself: {error}")
+        return found
 
     def _menu(self, event: Event | None, point: Any) -> None:
         self.event_menu(event).popup(point)

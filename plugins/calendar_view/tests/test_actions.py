@@ -47,6 +47,15 @@ class WorkflowPlugin:
             return ActionResult("Noted.")
 
         register(Action("test.zoom", "Add Zoom link", frozenset({ActionPlace.EVENT_EDITOR}), add_link))
+        register(
+            Action(
+                "test.only-delegated",
+                "Only in delegated calendars",
+                frozenset({ActionPlace.EVENT_EDITOR}),
+                add_link,
+                available=lambda context: context.event.calendar_id == "delegated-lena",
+            )
+        )
         register(Action("test.note", "Note it", frozenset({ActionPlace.EVENT}), note))
         register(
             Action(
@@ -75,6 +84,7 @@ def test_an_editor_action_changes_the_event_being_edited(view, qtbot, emulator, 
     editor.title.setText("Customer call")
     button = editor.action_buttons["test.zoom"]
     assert button.text() == "Add Zoom link"
+    assert "test.only-delegated" not in editor.action_buttons  # its check says no for this calendar
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: editor.location.text() == JOIN_URL, timeout=10000)
     # What the user typed before the action ran is kept: the action got the edited event.

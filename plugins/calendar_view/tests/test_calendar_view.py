@@ -437,3 +437,16 @@ def test_dropping_an_event_on_another_day_of_the_month_moves_it(view, qtbot, emu
     qtbot.waitUntil(
         lambda: server_event(emulator, "standup").start == before.start + dt.timedelta(days=2), timeout=10000
     )
+
+
+def test_the_editor_refuses_an_event_that_ends_before_it_starts(view, qtbot, emulator, week) -> None:
+    editor = view.new_event(at(week + dt.timedelta(days=1), 15))
+    editor.title.setText("Backwards")
+    editor.end.setDateTime(editor.start.dateTime().addSecs(-3600))
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    assert editor.isVisible() and "ends before it starts" in editor.problem.text()
+    editor.title.clear()
+    editor.end.setDateTime(editor.start.dateTime().addSecs(1800))
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    assert editor.isVisible() and editor.problem.text() == "Give the event a title."
+    editor.reject()
