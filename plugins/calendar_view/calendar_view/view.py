@@ -278,9 +278,7 @@ class CalendarView(QWidget):
             return
         self._set_loading(1)
         generation = self._generation
-        self.context.tasks.run(
-            _load(cache), lambda calendars: self._loaded(generation, calendars), lambda error: self._failed(error)
-        )
+        self.context.tasks.run(_load(cache), lambda calendars: self._loaded(generation, calendars), self._load_failed)
 
     def _loaded(self, generation: int, calendars: list[Calendar]) -> None:
         self._set_loading(-1)
@@ -291,7 +289,7 @@ class CalendarView(QWidget):
         self._refresh_timer.start()
         self.reload()
 
-    def _failed(self, error: BaseException) -> None:
+    def _load_failed(self, error: BaseException) -> None:
         self._set_loading(-1)
         self.context.show_error(error)
 
@@ -305,10 +303,7 @@ class CalendarView(QWidget):
         if cache is None:
             return
 
-        async def refresh() -> None:
-            await cache.refresh()
-
-        self.context.tasks.run(refresh(), lambda _: self.reload(), lambda error: self.context.show_error(error))
+        self.context.tasks.run(cache.refresh(), lambda _: self.reload(), self.context.show_error)
 
     # -- what is shown -------------------------------------------------------------------------
 
@@ -341,7 +336,7 @@ class CalendarView(QWidget):
                 self.events = events
                 self._render()
 
-        self.context.tasks.run(_events(cache, start, end), done, self._failed)
+        self.context.tasks.run(_events(cache, start, end), done, self._load_failed)
 
     def visible_events(self) -> list[Event]:
         hidden = self.calendar_list.hidden_ids
@@ -531,7 +526,7 @@ class CalendarView(QWidget):
             self.context.show_info(f"Saved “{title}”, {when(result, self.zone)}.")
             self.reload()
 
-        self.context.tasks.run(save(), saved, self._failed)
+        self.context.tasks.run(save(), saved, self.context.show_error)
 
     def change_times(self, old: Event, new: Event) -> None:
         """A drag moved or resized ``old`` to ``new``'s times: sent at once, with an undo."""
@@ -552,7 +547,7 @@ class CalendarView(QWidget):
 
         def failed(error: BaseException) -> None:
             self.reload()
-            self._failed(error)
+            self.context.show_error(error)
 
         self.context.tasks.run(cache.update_event(new), done, failed)
 
@@ -565,7 +560,7 @@ class CalendarView(QWidget):
             self.context.show_info(f"{said}: “{updated.title}”, {when(updated, self.zone)}.")
             self.reload()
 
-        self.context.tasks.run(cache.update_event(event), done, self._failed)
+        self.context.tasks.run(cache.update_event(event), done, self.context.show_error)
 
     def respond(self, event: Event, status: ResponseStatus) -> None:
         cache = self.cache()
@@ -576,7 +571,7 @@ class CalendarView(QWidget):
             self.context.show_info(f"You {RESPONSES[status]} “{answered.title}”.")
             self.reload()
 
-        self.context.tasks.run(cache.respond(event.calendar_id, event.id, status), done, self._failed)
+        self.context.tasks.run(cache.respond(event.calendar_id, event.id, status), done, self.context.show_error)
 
     def delete_selected(self) -> None:
         event = self.board().selected_event() or self.selected_event()
@@ -602,7 +597,7 @@ class CalendarView(QWidget):
             self.context.show_info(f"Deleted “{event.title}”.")
             self.reload()
 
-        self.context.tasks.run(cache.delete_event(event.calendar_id, target), done, self._failed)
+        self.context.tasks.run(cache.delete_event(event.calendar_id, target), done, self.context.show_error)
 
     def confirm_delete(self, event: Event) -> str | None:
         """The id to delete (the occurrence's or its series'), or None when the user cancels."""

@@ -450,3 +450,16 @@ def test_the_editor_refuses_an_event_that_ends_before_it_starts(view, qtbot, emu
     qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
     assert editor.isVisible() and editor.problem.text() == "Give the event a title."
     editor.reject()
+
+
+def test_a_change_the_server_refuses_is_shown_and_undone_on_screen(view, window, qtbot, emulator) -> None:
+    _, event = hit(view.grid, "Ana's planning")  # read only: the server says no
+    view.change_times(
+        event, attrs.evolve(event, start=event.start + dt.timedelta(hours=3), end=event.end + dt.timedelta(hours=3))
+    )
+    bar = window.message_bar
+    qtbot.waitUntil(lambda: bar.isVisible() and bar.is_error, timeout=10000)
+    assert "read-only" in bar.message()
+    qtbot.waitUntil(lambda: view.loading == 0)
+    _, shown = hit(view.grid, "Ana's planning")
+    assert shown.start == event.start and server_event(emulator, "ana-focus").start == event.start
