@@ -11,27 +11,23 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from host.errors import ProviderError
 from host.model import (
     AccessRole,
     Address,
-    Attendee,
-    AttendeeRole,
     BusyInterval,
     Calendar,
     CalendarKind,
     DelegatePermission,
     Event,
-    EventStatus,
     FreeBusy,
     OnlineMeeting,
-    Reminder,
     ResponseStatus,
-    ShowAs,
 )
 from host.providers import EventChanges, EventWindow, ProviderConnection
+from host.providers.google_shapes import events
+from host.providers.google_shapes.events import calendar_path, event_body, event_from_json, write_meeting_text
 from provider_gmail.account import CALENDAR_CAPABILITIES
 from provider_gmail.api import GoogleApi
 
@@ -42,128 +38,31 @@ FREEBUSY_LIMIT = 50
 NOT_PEOPLE = ("resource.calendar.google.com", "group.calendar.google.com", "group.v.calendar.google.com")
 
 
-def _cal(calendar_id: str) -> str:
-    return quote(calendar_id, safe="@")
-
-
-def _zone(name: str | None) -> ZoneInfo:
-    try:
-        return ZoneInfo(name or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
-
-
-def _when(field: dict, zone_name: str) -> tuple[dt.datetime, bool, str]:
-    zone = field.get("timeZone") or zone_name
-    if field.get("date"):
-        day = dt.date.fromisoformat(field["date"])
-        return dt.datetime.combine(day, dt.time(), _zone(zone)), True, zone
-    return dt.datetime.fromisoformat(field["dateTime"]).astimezone(_zone(zone)), False, zone
-
-
-def _time(value: dt.datetime, all_day: bool, zone: str) -> dict:
-    if all_day:
-        return {"date": value.astimezone(_zone(zone)).date().isoformat()}
-    return {"dateTime": value.isoformat(timespec="seconds"), "timeZone": zone}
-
-
-def _address(person: dict | None) -> Address | None:
-    if not person or not person.get("email"):
-        return None
-    return Address(person["email"], person.get("displayName", ""))
-
-
 def event_from_google(resource: dict, calendar_id: str, zone_name: str) -> Event:
-    start, all_day, zone = _when(resource["start"], zone_name)
-    end, _, _ = _when(resource["end"], zone)
-    attendees = tuple(
-        Attendee(
-            Address(a["email"], a.get("displayName", "")),
-            ResponseStatus(a.get("responseStatus", "needsAction")),
-            AttendeeRole.RESOURCE
-            if a.get("resource")
-            else (AttendeeRole.OPTIONAL if a.get("optional") else AttendeeRole.REQUIRED),
-            organizer=bool(a.get("organizer")),
-            is_self=bool(a.get("self")),
-        )
-        for a in resource.get("attendees", [])
-    )
-    mine = next((a.response for a in attendees if a.is_self), None)
-    reminders = tuple(
-        Reminder(int(r["minutes"]), r.get("method", "popup"))
-        for r in (resource.get("reminders") or {}).get("overrides", [])
-    )
+    """An event resource as an Event; a Zoom meeting comes from the private extended properties."""
     private = (resource.get("extendedProperties") or {}).get("private", {})
     meeting = None
     if private.get("zoomJoinUrl"):
         meeting = OnlineMeeting(
             "zoom", private["zoomJoinUrl"], private.get("zoomMeetingId", ""), host_email=private.get("zoomHost")
         )
-    original = resource.get("originalStartTime")
-    return Event(
-        id=resource["id"],
-        calendar_id=calendar_id,
-        title=resource.get("summary", ""),
-        start=start,
-        end=end,
-        all_day=all_day,
-        time_zone=zone,
-        location=resource.get("location", ""),
-        description=resource.get("description", ""),
-        organizer=_address(resource.get("organizer")),
-        attendees=attendees,
-        recurrence=tuple(resource.get("recurrence", [])),
-        series_id=resource.get("recurringEventId"),
-        original_start=_when(original, zone)[0] if original else None,
-        status=EventStatus(resource.get("status", "confirmed")),
-        show_as=ShowAs.FREE if resource.get("transparency") == "transparent" else ShowAs.BUSY,
-        reminders=reminders,
+    return event_from_json(
+        resource,
+        calendar_id,
+        zone_name,
         online_meeting=meeting,
-        my_response=mine,
-        updated=dt.datetime.fromisoformat(resource["updated"]) if resource.get("updated") else None,
-        provider_data={key: resource[key] for key in ("etag", "iCalUID", "sequence", "htmlLink") if key in resource},
+        provider_keys=("etag", "iCalUID", "sequence", "htmlLink"),
     )
 
 
 def event_to_google(event: Event) -> dict:
     """The event body Google takes: no conferenceData, ever; a Zoom meeting is written as text."""
-    body: dict[str, Any] = {
-        "summary": event.title,
-        "description": event.description,
-        "location": event.location,
-        "start": _time(event.start, event.all_day, event.time_zone),
-        "end": _time(event.end, event.all_day, event.time_zone),
-        "status": event.status.value,
-        "transparency": "transparent" if event.show_as is ShowAs.FREE else "opaque",
-        "reminders": {
-            "useDefault": False,
-            "overrides": [{"method": r.method, "minutes": r.minutes} for r in event.reminders],
-        },
-        "attendees": [
-            {
-                "email": a.address.email,
-                **({"displayName": a.address.name} if a.address.name else {}),
-                "responseStatus": a.response.value,
-                **({"optional": True} if a.role is AttendeeRole.OPTIONAL else {}),
-                **({"resource": True} if a.role is AttendeeRole.RESOURCE else {}),
-                **({"organizer": True} if a.organizer else {}),
-            }
-            for a in event.attendees
-        ],
-    }
+    body = event_body(event, organizer_flag=True)
     if event.recurrence and event.series_id is None:
         body["recurrence"] = list(event.recurrence)
     meeting = event.online_meeting
     if meeting is not None:
-        # The start URL is the host's own and never goes into an invitation.
-        if not body["location"]:
-            body["location"] = meeting.join_url
-        if meeting.join_url not in body["description"]:
-            body["description"] = (body["description"] + "\n\n" if body["description"] else "") + (
-                f"Join Zoom meeting: {meeting.join_url}"
-                + (f"\nMeeting ID: {meeting.meeting_id}" if meeting.meeting_id else "")
-                + (f"\nPasscode: {meeting.passcode}" if meeting.passcode else "")
-            )
+        write_meeting_text(body, meeting, heading="Join Zoom meeting", dial_in=False)
         private = {"zoomJoinUrl": meeting.join_url, "zoomMeetingId": meeting.meeting_id}
         if meeting.host_email:
             private["zoomHost"] = meeting.host_email
@@ -172,17 +71,9 @@ def event_to_google(event: Event) -> dict:
 
 
 def calendar_kind(entry: dict, account_email: str) -> CalendarKind:
-    calendar_id = entry["id"]
-    if entry.get("primary") or calendar_id.lower() == account_email.lower():
-        return CalendarKind.OWN
-    if calendar_id.endswith("@resource.calendar.google.com"):
-        return CalendarKind.RESOURCE
-    if entry.get("accessRole") == "owner" and calendar_id.endswith(NOT_PEOPLE):
-        return CalendarKind.OWN
-    is_person = "@" in calendar_id and not calendar_id.endswith(NOT_PEOPLE)
-    if is_person and entry.get("accessRole") in ("writer", "owner"):
-        return CalendarKind.DELEGATED
-    return CalendarKind.SHARED
+    return events.calendar_kind(
+        entry, account_email, resource_suffix="@resource.calendar.google.com", not_people=NOT_PEOPLE
+    )
 
 
 class GoogleCalendar:
@@ -238,7 +129,7 @@ class GoogleCalendar:
 
     async def _zone_of(self, calendar_id: str) -> str:
         if calendar_id not in self._zones:
-            answer = await self.api.request("GET", f"{BASE}/calendars/{_cal(calendar_id)}")
+            answer = await self.api.request("GET", f"{BASE}/calendars/{calendar_path(calendar_id)}")
             self._zones[calendar_id] = answer.get("timeZone", "UTC")
         return self._zones[calendar_id]
 
@@ -247,7 +138,7 @@ class GoogleCalendar:
         page: str | None = None
         while True:
             answer = await self.api.request(
-                "GET", f"{BASE}/calendars/{_cal(calendar_id)}/events", params={**params, "pageToken": page}
+                "GET", f"{BASE}/calendars/{calendar_path(calendar_id)}/events", params={**params, "pageToken": page}
             )
             items.extend(answer.get("items", []))
             page = answer.get("nextPageToken")
@@ -286,7 +177,7 @@ class GoogleCalendar:
     async def create_event(self, event: Event, *, notify: bool = True) -> Event:
         created = await self.api.request(
             "POST",
-            f"{BASE}/calendars/{_cal(event.calendar_id)}/events",
+            f"{BASE}/calendars/{calendar_path(event.calendar_id)}/events",
             params=self._write_params(notify),
             body=event_to_google(event),
         )
@@ -295,7 +186,7 @@ class GoogleCalendar:
     async def update_event(self, event: Event, *, notify: bool = True) -> Event:
         updated = await self.api.request(
             "PUT",
-            f"{BASE}/calendars/{_cal(event.calendar_id)}/events/{quote(event.id)}",
+            f"{BASE}/calendars/{calendar_path(event.calendar_id)}/events/{quote(event.id)}",
             params=self._write_params(notify),
             body=event_to_google(event),
         )
@@ -305,7 +196,7 @@ class GoogleCalendar:
         try:
             await self.api.request(
                 "DELETE",
-                f"{BASE}/calendars/{_cal(calendar_id)}/events/{quote(event_id)}",
+                f"{BASE}/calendars/{calendar_path(calendar_id)}/events/{quote(event_id)}",
                 params={"sendUpdates": "all" if notify else "none"},
             )
         except ProviderError as error:
@@ -321,7 +212,7 @@ class GoogleCalendar:
         comment: str = "",
         notify: bool = True,
     ) -> Event:
-        path = f"{BASE}/calendars/{_cal(calendar_id)}/events/{quote(event_id)}"
+        path = f"{BASE}/calendars/{calendar_path(calendar_id)}/events/{quote(event_id)}"
         current = await self.api.request("GET", path)
         attendees = current.get("attendees", [])
         mine = [a for a in attendees if a.get("self") or a.get("email", "").lower() == self._me.lower()]

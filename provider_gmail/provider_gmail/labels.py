@@ -1,10 +1,8 @@
-"""Gmail labels as the host's folders.
+"""Gmail labels as the host's folders (:mod:`host.providers.google_shapes.labels`), with Gmail's own.
 
-Labels are not folders: a message carries many, archive is "All Mail without INBOX", read is "no
-UNREAD" and starred is the STARRED label. The host sees every label as a non-exclusive
-:class:`Folder`, plus one synthetic folder, ``ARCHIVE``, which holds what is in no mailbox (not in
-the inbox, sent, drafts, spam or trash); adding a message to it removes INBOX and taking it out adds
-INBOX back. Nested names (``Projekte/Ärger``) become a child named ``Ärger`` of ``Projekte``.
+Archive is "All Mail without INBOX": the synthetic ARCHIVE folder holds what is in no mailbox (not in
+the inbox, sent, drafts, spam or trash). Nested names (``Projekte/Ärger``) become a child named
+``Ärger`` of ``Projekte``.
 """
 
 from __future__ import annotations
@@ -12,21 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from host.model import Folder, FolderKind
+from host.providers.google_shapes import labels as google_labels
 
-ARCHIVE = "ARCHIVE"
 #: Labels that put a message somewhere other than the archive.
 PLACES = frozenset({"INBOX", "SENT", "DRAFT", "SPAM", "TRASH"})
-#: Flags, not folders: UNREAD becomes Message.unread.
-NOT_FOLDERS = frozenset({"UNREAD"})
 
 SYSTEM: dict[str, tuple[str, FolderKind]] = {
-    "INBOX": ("Inbox", FolderKind.INBOX),
-    "SENT": ("Sent", FolderKind.SENT),
-    "DRAFT": ("Drafts", FolderKind.DRAFTS),
-    "TRASH": ("Trash", FolderKind.TRASH),
-    "SPAM": ("Spam", FolderKind.SPAM),
-    "STARRED": ("Starred", FolderKind.STARRED),
-    "IMPORTANT": ("Important", FolderKind.IMPORTANT),
+    **google_labels.SYSTEM,
     "CHAT": ("Chats", FolderKind.CUSTOM),
     "CATEGORY_PERSONAL": ("Personal", FolderKind.CATEGORY),
     "CATEGORY_SOCIAL": ("Social", FolderKind.CATEGORY),
@@ -38,15 +28,7 @@ SYSTEM: dict[str, tuple[str, FolderKind]] = {
 
 def folder_ids(label_ids: Iterable[str]) -> tuple[str, ...]:
     """A message's folders: its labels but UNREAD, and ARCHIVE when it is in no place."""
-    labels = set(label_ids)
-    folders = sorted(labels - NOT_FOLDERS)
-    if not labels & PLACES:
-        folders.append(ARCHIVE)
-    return tuple(folders)
-
-
-def archive_folder() -> Folder:
-    return Folder(ARCHIVE, "Archive", FolderKind.ARCHIVE, provider_data={"synthetic": True})
+    return google_labels.folder_ids(label_ids, PLACES)
 
 
 def to_folders(labels: Sequence[dict]) -> list[Folder]:
@@ -54,12 +36,10 @@ def to_folders(labels: Sequence[dict]) -> list[Folder]:
     by_name = {label["name"]: label["id"] for label in labels if label.get("type") == "user"}
     folders = []
     for label in labels:
-        label_id = label["id"]
-        if label_id in NOT_FOLDERS:
+        if label["id"] in google_labels.NOT_FOLDERS:
             continue
-        hidden = label.get("labelListVisibility") == "labelHide"
         if label.get("type") == "system":
-            name, kind = SYSTEM.get(label_id, (label["name"].title(), FolderKind.CUSTOM))
+            name, kind = google_labels.system_name(label, SYSTEM)
             parent = None
         else:
             kind = FolderKind.CUSTOM
@@ -67,53 +47,9 @@ def to_folders(labels: Sequence[dict]) -> list[Folder]:
             head, _, leaf = full.rpartition("/")
             parent = by_name.get(head) if head else None
             name = leaf if parent is not None else full
-        color = (label.get("color") or {}).get("backgroundColor")
+        provider_data = {"name": label["name"], "type": label.get("type", "user")}
         folders.append(
-            Folder(
-                id=label_id,
-                name=name,
-                kind=kind,
-                exclusive=False,
-                parent_id=parent,
-                color=color,
-                hidden=hidden,
-                total=label.get("messagesTotal"),
-                unread=label.get("messagesUnread"),
-                provider_data={"name": label["name"], "type": label.get("type", "user")},
-            )
+            google_labels.label_folder(label, name=name, kind=kind, parent_id=parent, provider_data=provider_data)
         )
-    folders.append(archive_folder())
+    folders.append(google_labels.archive_folder())
     return folders
-
-
-def label_changes(
-    add_folder_ids: Iterable[str], remove_folder_ids: Iterable[str], unread: bool | None, flagged: bool | None
-) -> tuple[list[str], list[str]]:
-    """The labels to add and remove for a change of folders and flags."""
-    add, remove = set(add_folder_ids), set(remove_folder_ids)
-    if ARCHIVE in add:
-        add.discard(ARCHIVE)
-        remove.add("INBOX")
-    if ARCHIVE in remove:
-        remove.discard(ARCHIVE)
-        add.add("INBOX")
-    if unread is not None:
-        (add if unread else remove).add("UNREAD")
-    if flagged is not None:
-        (add if flagged else remove).add("STARRED")
-    return sorted(add), sorted(remove - add)
-
-
-def move_changes(folder_id: str) -> tuple[list[str], list[str]]:
-    """Labels to add and remove to move messages to ``folder_id`` (the web client's "Move to")."""
-    match folder_id:
-        case "INBOX":
-            return ["INBOX"], ["SPAM", "TRASH"]
-        case "ARCHIVE":
-            return [], ["INBOX", "SPAM", "TRASH"]
-        case "SPAM":
-            return ["SPAM"], ["INBOX", "TRASH"]
-        case "TRASH":
-            return ["TRASH"], ["INBOX", "SPAM"]
-        case _:
-            return [folder_id], ["INBOX", "SPAM", "TRASH"]

@@ -18,6 +18,8 @@ from host.providers import (
     ProviderConnection,
     ProviderLimits,
 )
+from host.providers.google_shapes import labels as google_labels
+from host.providers.google_shapes import settings as google_settings
 from provider_gmail import labels as gmail_labels
 from provider_gmail import settings
 from provider_gmail.account import MAIL_CAPABILITIES
@@ -273,7 +275,7 @@ class GmailMail:
         unread: bool | None = None,
         flagged: bool | None = None,
     ) -> None:
-        add, remove = gmail_labels.label_changes(add_folder_ids, remove_folder_ids, unread, flagged)
+        add, remove = google_labels.label_changes(add_folder_ids, remove_folder_ids, unread, flagged)
         await self._relabel(ids, add, remove)
 
     async def _relabel(self, ids: Sequence[str], add: list[str], remove: list[str]) -> None:
@@ -292,7 +294,7 @@ class GmailMail:
         if folder_id == "TRASH":
             await self.trash(ids)
         else:
-            await self._relabel(ids, *gmail_labels.move_changes(folder_id))
+            await self._relabel(ids, *google_labels.move_changes(folder_id))
         return {}
 
     async def _each(self, ids: Sequence[str], verb: str) -> None:
@@ -396,29 +398,29 @@ class GmailMail:
 
     async def list_rules(self) -> list[Rule]:
         listed = await self._call("GET", "settings/filters", "settings.read")
-        return [settings.rule_from_filter(f) for f in listed.get("filter", [])]
+        return [google_settings.rule_from_filter(f) for f in listed.get("filter", [])]
 
     async def save_rule(self, rule: Rule) -> Rule:
         """Gmail filters cannot be changed: a changed rule is a new filter, then the old one goes."""
-        body = settings.filter_from_rule(rule)
+        body = google_settings.filter_from_rule(rule, "Gmail")
         if rule.id is not None:
             current = await self._call("GET", f"settings/filters/{rule.id}", "settings.read")
             if {k: current.get(k, {}) for k in ("criteria", "action")} == body:
-                return settings.rule_from_filter(current)
+                return google_settings.rule_from_filter(current)
         created = await self._call("POST", "settings/filters", "settings.write", body=body)
         if rule.id is not None:
             await self._call("DELETE", f"settings/filters/{rule.id}", "settings.write")
-        return settings.rule_from_filter(created)
+        return google_settings.rule_from_filter(created)
 
     async def delete_rule(self, rule_id: str) -> None:
         await self._call("DELETE", f"settings/filters/{rule_id}", "settings.write")
 
     async def get_auto_reply(self) -> AutoReply:
-        return settings.auto_reply_from_vacation(await self._call("GET", "settings/vacation", "settings.read"))
+        return google_settings.auto_reply_from_vacation(await self._call("GET", "settings/vacation", "settings.read"))
 
     async def set_auto_reply(self, auto_reply: AutoReply) -> AutoReply:
-        body = settings.vacation_from_auto_reply(auto_reply)
-        return settings.auto_reply_from_vacation(
+        body = google_settings.vacation_from_auto_reply(auto_reply)
+        return google_settings.auto_reply_from_vacation(
             await self._call("PUT", "settings/vacation", "settings.write", body=body)
         )
 

@@ -21,8 +21,8 @@ from host.model import (
     RuleActions,
     RuleConditions,
 )
+from host.providers.google_shapes.labels import ARCHIVE
 from provider_gmail.emulator import GoogleEmulator
-from provider_gmail.labels import ARCHIVE
 from provider_gmail.mail import GmailMail
 
 Logged = Callable[..., Awaitable[list]]

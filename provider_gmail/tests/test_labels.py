@@ -7,8 +7,9 @@ import pytest
 
 from host.errors import ProviderError
 from host.model import FolderKind
+from host.providers.google_shapes.labels import ARCHIVE
 from provider_gmail.emulator import GoogleEmulator
-from provider_gmail.labels import ARCHIVE, folder_ids
+from provider_gmail.labels import folder_ids
 from provider_gmail.mail import GmailMail
 
 

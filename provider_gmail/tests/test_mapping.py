@@ -8,13 +8,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from host.model import Address, AutoReply, AutoReplyAudience, AutoReplyMode, Rule, RuleActions, RuleConditions
-from provider_gmail.labels import ARCHIVE, folder_ids, label_changes
-from provider_gmail.settings import (
+from host.providers.google_shapes.labels import ARCHIVE, label_changes
+from host.providers.google_shapes.settings import (
     auto_reply_from_vacation,
     filter_from_rule,
     rule_from_filter,
     vacation_from_auto_reply,
 )
+from provider_gmail.labels import folder_ids
 
 words = st.text(st.characters(whitelist_categories=("L", "N"), max_codepoint=0x3000), min_size=1, max_size=12)
 labels = st.sampled_from(["Label_1", "Label_2", "Label_7", "IMPORTANT", "CATEGORY_SOCIAL"])
@@ -61,14 +62,18 @@ def test_a_rule_survives_the_trip_through_a_filter(
         delete=delete,
         forward_to=(Address(forward),) if forward else (),
     )
-    back = rule_from_filter({"id": "f1", **filter_from_rule(Rule(None, "", conditions, actions))})
+    back = rule_from_filter({"id": "f1", **filter_from_rule(Rule(None, "", conditions, actions), "Gmail")})
     assert back.id == "f1" and back.conditions == conditions and back.actions == actions
 
 
 def test_moving_to_a_label_or_the_archive_is_a_label_change() -> None:
-    moved = filter_from_rule(Rule(None, "", RuleConditions(to_contains=("x@y.z",)), RuleActions(move_to_folder_id="L")))
+    moved = filter_from_rule(
+        Rule(None, "", RuleConditions(to_contains=("x@y.z",)), RuleActions(move_to_folder_id="L")), "Gmail"
+    )
     assert moved["action"] == {"addLabelIds": ["L"], "removeLabelIds": ["INBOX"]}
-    archived = filter_from_rule(Rule(None, "", RuleConditions(query="q"), RuleActions(move_to_folder_id=ARCHIVE)))
+    archived = filter_from_rule(
+        Rule(None, "", RuleConditions(query="q"), RuleActions(move_to_folder_id=ARCHIVE)), "Gmail"
+    )
     assert archived["action"] == {"removeLabelIds": ["INBOX"]}
 
 

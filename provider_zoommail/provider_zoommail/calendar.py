@@ -18,27 +18,23 @@ import re
 from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from host.errors import CursorExpired, ProviderError, ZoomclientError
 from host.model import (
     AccessRole,
     Address,
-    Attendee,
-    AttendeeRole,
     BusyInterval,
     Calendar,
     CalendarKind,
     DelegatePermission,
     Event,
-    EventStatus,
     FreeBusy,
     OnlineMeeting,
-    Reminder,
     ResponseStatus,
-    ShowAs,
 )
 from host.providers import EventChanges, EventWindow, ProviderConnection
+from host.providers.google_shapes import events
+from host.providers.google_shapes.events import calendar_path, event_body, event_from_json, write_meeting_text
 from provider_zoommail.account import CALENDAR_CAPABILITIES
 from provider_zoommail.api import RateBucket, RateLabel, ZoomApi
 
@@ -53,37 +49,6 @@ JOIN_URL = re.compile(r"https://(?:[\w-]+\.)*zoom\.us/j/(\d{9,11})(?:\?pwd=[\w.-
 LIGHT, MEDIUM, HEAVY = RateLabel.LIGHT, RateLabel.MEDIUM, RateLabel.HEAVY
 
 
-def _cal(calendar_id: str) -> str:
-    return quote(calendar_id, safe="@")
-
-
-def _zone(name: str | None) -> ZoneInfo:
-    try:
-        return ZoneInfo(name or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
-
-
-def _when(field: dict, zone_name: str) -> tuple[dt.datetime, bool, str]:
-    zone = field.get("timeZone") or zone_name
-    if field.get("date"):
-        day = dt.date.fromisoformat(field["date"])
-        return dt.datetime.combine(day, dt.time(), _zone(zone)), True, zone
-    return dt.datetime.fromisoformat(field["dateTime"]).astimezone(_zone(zone)), False, zone
-
-
-def _time(value: dt.datetime, all_day: bool, zone: str) -> dict:
-    if all_day:
-        return {"date": value.astimezone(_zone(zone)).date().isoformat()}
-    return {"dateTime": value.isoformat(timespec="seconds"), "timeZone": zone}
-
-
-def _address(person: dict | None) -> Address | None:
-    if not person or not person.get("email"):
-        return None
-    return Address(person["email"], person.get("displayName", ""))
-
-
 def meeting_in(location: str, description: str) -> OnlineMeeting | None:
     """The Zoom meeting an event's text carries (its join link), if any."""
     found = JOIN_URL.search(location) or JOIN_URL.search(description)
@@ -93,78 +58,17 @@ def meeting_in(location: str, description: str) -> OnlineMeeting | None:
 
 
 def event_from_zoom(resource: dict, calendar_id: str, zone_name: str) -> Event:
-    start, all_day, zone = _when(resource["start"], zone_name)
-    end, _, _ = _when(resource["end"], zone)
-    attendees = tuple(
-        Attendee(
-            Address(a["email"], a.get("displayName", "")),
-            ResponseStatus(a.get("responseStatus", "needsAction")),
-            AttendeeRole.RESOURCE
-            if a.get("resource")
-            else (AttendeeRole.OPTIONAL if a.get("optional") else AttendeeRole.REQUIRED),
-            organizer=bool(a.get("organizer")),
-            is_self=bool(a.get("self")),
-        )
-        for a in resource.get("attendees", [])
-    )
-    mine = next((a.response for a in attendees if a.is_self), None)
-    reminders = tuple(
-        Reminder(int(r["minutes"]), r.get("method", "popup"))
-        for r in (resource.get("reminders") or {}).get("overrides", [])
-    )
-    original = resource.get("originalStartTime")
-    location, description = resource.get("location", ""), resource.get("description", "")
-    return Event(
-        id=resource["id"],
-        calendar_id=calendar_id,
-        title=resource.get("summary", ""),
-        start=start,
-        end=end,
-        all_day=all_day,
-        time_zone=zone,
-        location=location,
-        description=description,
-        organizer=_address(resource.get("organizer")),
-        attendees=attendees,
-        recurrence=tuple(resource.get("recurrence", [])),
-        series_id=resource.get("recurringEventId"),
-        original_start=_when(original, zone)[0] if original else None,
-        status=EventStatus(resource.get("status", "confirmed")),
-        show_as=ShowAs.FREE if resource.get("transparency") == "transparent" else ShowAs.BUSY,
-        reminders=reminders,
-        online_meeting=meeting_in(location, description),
-        my_response=mine,
-        updated=dt.datetime.fromisoformat(resource["updated"]) if resource.get("updated") else None,
-        provider_data={key: resource[key] for key in ("etag", "iCalUID", "sequence") if key in resource},
+    """An event resource as an Event; a Zoom meeting comes from its text (the join link)."""
+    meeting = meeting_in(resource.get("location", ""), resource.get("description", ""))
+    return event_from_json(
+        resource, calendar_id, zone_name, online_meeting=meeting, provider_keys=("etag", "iCalUID", "sequence")
     )
 
 
 def event_to_zoom(event: Event) -> dict:
     """The event body Zoom Calendar takes: no conference data, ever; a Zoom meeting is written as text,
     and any other meeting is refused (promise 1)."""
-    body: dict[str, Any] = {
-        "summary": event.title,
-        "description": event.description,
-        "location": event.location,
-        "start": _time(event.start, event.all_day, event.time_zone),
-        "end": _time(event.end, event.all_day, event.time_zone),
-        "status": event.status.value,
-        "transparency": "transparent" if event.show_as is ShowAs.FREE else "opaque",
-        "reminders": {
-            "useDefault": False,
-            "overrides": [{"method": r.method, "minutes": r.minutes} for r in event.reminders],
-        },
-        "attendees": [
-            {
-                "email": a.address.email,
-                **({"displayName": a.address.name} if a.address.name else {}),
-                "responseStatus": a.response.value,
-                **({"optional": True} if a.role is AttendeeRole.OPTIONAL else {}),
-                **({"resource": True} if a.role is AttendeeRole.RESOURCE else {}),
-            }
-            for a in event.attendees
-        ],
-    }
+    body = event_body(event, organizer_flag=False)
     if event.series_id is None:  # an occurrence has no rules of its own; an empty list ends a series
         body["recurrence"] = list(event.recurrence)
     meeting = event.online_meeting
@@ -174,31 +78,14 @@ def event_to_zoom(event: Event) -> dict:
             hint="Remove the meeting, or add a Zoom meeting instead.",
         )
     if meeting is not None:
-        # The start URL is the host's own and never goes into an invitation.
-        if not body["location"]:
-            body["location"] = meeting.join_url
-        if meeting.join_url not in body["description"]:
-            body["description"] = (body["description"] + "\n\n" if body["description"] else "") + (
-                f"Join Zoom Meeting: {meeting.join_url}"
-                + (f"\nMeeting ID: {meeting.meeting_id}" if meeting.meeting_id else "")
-                + (f"\nPasscode: {meeting.passcode}" if meeting.passcode else "")
-                + "".join(f"\nDial in: {number}" for number in meeting.dial_in)
-            )
+        write_meeting_text(body, meeting, heading="Join Zoom Meeting", dial_in=True)
     return body
 
 
 def calendar_kind(entry: dict, account_email: str) -> CalendarKind:
-    calendar_id = entry["id"]
-    if entry.get("primary") or calendar_id.lower() == account_email.lower():
-        return CalendarKind.OWN
-    if calendar_id.endswith("@resource.calendar.zoom.us"):
-        return CalendarKind.RESOURCE
-    if entry.get("accessRole") == "owner" and calendar_id.endswith(NOT_PEOPLE):
-        return CalendarKind.OWN
-    is_person = "@" in calendar_id and not calendar_id.endswith(NOT_PEOPLE)
-    if is_person and entry.get("accessRole") in ("writer", "owner"):
-        return CalendarKind.DELEGATED
-    return CalendarKind.SHARED
+    return events.calendar_kind(
+        entry, account_email, resource_suffix="@resource.calendar.zoom.us", not_people=NOT_PEOPLE
+    )
 
 
 class ZoomCalendar:
@@ -270,7 +157,7 @@ class ZoomCalendar:
 
     async def _zone_of(self, calendar_id: str) -> str:
         if calendar_id not in self._zones:
-            answer = await self.api.request("GET", f"{BASE}/{_cal(calendar_id)}", LIGHT)
+            answer = await self.api.request("GET", f"{BASE}/{calendar_path(calendar_id)}", LIGHT)
             self._zones[calendar_id] = answer.get("timeZone", "UTC")
         return self._zones[calendar_id]
 
@@ -281,7 +168,7 @@ class ZoomCalendar:
         page: str | None = None
         while True:
             answer = await self.api.request(
-                "GET", f"{BASE}/{_cal(calendar_id)}/events", MEDIUM, params={**params, "pageToken": page}
+                "GET", f"{BASE}/{calendar_path(calendar_id)}/events", MEDIUM, params={**params, "pageToken": page}
             )
             items.extend(answer.get("items", []))
             page = answer.get("nextPageToken")
@@ -318,7 +205,7 @@ class ZoomCalendar:
     async def create_event(self, event: Event, *, notify: bool = True) -> Event:
         created = await self.api.request(
             "POST",
-            f"{BASE}/{_cal(event.calendar_id)}/events",
+            f"{BASE}/{calendar_path(event.calendar_id)}/events",
             HEAVY,
             params=self._notify(notify),
             body=event_to_zoom(event),
@@ -329,7 +216,7 @@ class ZoomCalendar:
         """Zoom Calendar changes events by PATCH only; the whole writable body is sent."""
         updated = await self.api.request(
             "PATCH",
-            f"{BASE}/{_cal(event.calendar_id)}/events/{quote(event.id)}",
+            f"{BASE}/{calendar_path(event.calendar_id)}/events/{quote(event.id)}",
             HEAVY,
             params=self._notify(notify),
             body=event_to_zoom(event),
@@ -340,7 +227,7 @@ class ZoomCalendar:
         try:
             await self.api.request(
                 "DELETE",
-                f"{BASE}/{_cal(calendar_id)}/events/{quote(event_id)}",
+                f"{BASE}/{calendar_path(calendar_id)}/events/{quote(event_id)}",
                 HEAVY,
                 params=self._notify(notify),
             )
@@ -359,7 +246,7 @@ class ZoomCalendar:
     ) -> Event:
         """Answers through the attendee list (the spec's attendees carry no comment: ``comment`` is
         not sent)."""
-        path = f"{BASE}/{_cal(calendar_id)}/events/{quote(event_id)}"
+        path = f"{BASE}/{calendar_path(calendar_id)}/events/{quote(event_id)}"
         current = await self.api.request("GET", path, LIGHT)
         attendees = current.get("attendees", [])
         mine = [a for a in attendees if a.get("self") or a.get("email", "").lower() == self._me.lower()]

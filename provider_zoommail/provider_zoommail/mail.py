@@ -18,8 +18,9 @@ from host.errors import CursorExpired, NotSupported, ProviderError
 from host.mime import attachment_bytes, build_message, parse_message, to_base64url
 from host.model import Address, AutoReply, Draft, Folder, Message, OutgoingAttachment, OutgoingMessage, Rule, Signature
 from host.providers import ChangePage, MessagePage, MessageUpdate, ProviderConnection, ProviderLimits
+from host.providers.google_shapes import labels as google_labels
+from host.providers.google_shapes import settings
 from provider_zoommail import labels as zoom_labels
-from provider_zoommail import settings
 from provider_zoommail.account import MAIL_CAPABILITIES
 from provider_zoommail.api import RateBucket, RateLabel, ZoomApi
 
@@ -240,7 +241,7 @@ class ZoomMail:
         unread: bool | None = None,
         flagged: bool | None = None,
     ) -> None:
-        add, remove = zoom_labels.label_changes(add_folder_ids, remove_folder_ids, unread, flagged)
+        add, remove = google_labels.label_changes(add_folder_ids, remove_folder_ids, unread, flagged)
         await self._relabel(ids, add, remove)
 
     async def _relabel(self, ids: Sequence[str], add: list[str], remove: list[str]) -> None:
@@ -259,7 +260,7 @@ class ZoomMail:
         if folder_id == "TRASH":
             await self.trash(ids)
         else:
-            await self._relabel(ids, *zoom_labels.move_changes(folder_id))
+            await self._relabel(ids, *google_labels.move_changes(folder_id))
         return {}
 
     async def _trash_one(self, message_id: str) -> None:
@@ -378,7 +379,7 @@ class ZoomMail:
 
     async def save_rule(self, rule: Rule) -> Rule:
         """Filters cannot be changed: a changed rule is a new filter, then the old one goes."""
-        body = settings.filter_from_rule(rule)
+        body = settings.filter_from_rule(rule, "Zoom Mail")
         if rule.id is not None:
             current = await self._call("GET", f"settings/filters/{rule.id}", LIGHT)
             if {k: current.get(k, {}) for k in ("criteria", "action")} == body:

@@ -6,7 +6,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from host.model import FolderKind
-from provider_zoommail.labels import ARCHIVE, PLACES, folder_ids, label_changes, to_folders
+from host.providers.google_shapes.labels import ARCHIVE, label_changes
+from provider_zoommail.labels import PLACES, folder_ids, to_folders
 
 LABELS = st.sampled_from(["INBOX", "SENT", "DRAFT", "SCHEDULED", "TRASH", "SPAM", "STARRED", "UNREAD", "Label_1"])
 

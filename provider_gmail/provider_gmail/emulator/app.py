@@ -8,6 +8,7 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.routing import Route
 
+from host.sandbox.calendar_store import CalendarStore
 from host.sandbox.datagen import OWNER, generate_calendars
 from host.sandbox.datagen import Mailbox as GeneratedMailbox
 from host.sandbox.faults import FaultInjector, parse_fault_spec
@@ -18,7 +19,6 @@ from provider_gmail.account import ACCOUNT_TYPE
 from provider_gmail.emulator import quota
 from provider_gmail.emulator.batch import serve_batch
 from provider_gmail.emulator.calendar import CalendarApi
-from provider_gmail.emulator.calendars import CalendarStore
 from provider_gmail.emulator.gmail import GmailApi
 from provider_gmail.emulator.mailbox import GmailMailbox
 from provider_gmail.emulator.routing import Api

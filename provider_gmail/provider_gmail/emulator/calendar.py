@@ -8,7 +8,7 @@ import json
 import re
 from collections.abc import Callable
 
-from provider_gmail.emulator.calendars import (
+from host.sandbox.calendar_store import (
     ROLES,
     CalendarStore,
     full_sync_required,

@@ -6,6 +6,8 @@ from collections.abc import Mapping
 
 from starlette.responses import JSONResponse
 
+from host.sandbox.api_error import ApiError
+
 #: The canonical gRPC status Google puts beside each HTTP code.
 STATUS_NAMES = {
     400: "INVALID_ARGUMENT",
@@ -53,6 +55,11 @@ class GoogleError(Exception):
 
     def response(self) -> JSONResponse:
         return JSONResponse(self.body(), status_code=self.code, headers=self.headers)
+
+
+def from_api_error(error: ApiError) -> GoogleError:
+    """An error of the shared emulator state (calendar store, search syntax) as Google answers it."""
+    return GoogleError(error.status, error.reason, error.message, location=error.location)
 
 
 def bad_request(message: str, *, reason: str = "invalidArgument", location: str | None = None) -> GoogleError:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import base64
 from collections.abc import Callable, Iterator
 
+from host.sandbox.gmail_query import Candidate, parse
+from host.sandbox.mime_payload import attachment_data, b64url, from_b64url, part_id_of, payload
 from provider_gmail.emulator.errors import GoogleError, bad_request, not_found
 from provider_gmail.emulator.mailbox import GmailMailbox, StoredMessage
-from provider_gmail.emulator.payload import attachment_data, b64url, from_b64url, part_id_of, payload
-from provider_gmail.emulator.query import Candidate, parse
 from provider_gmail.emulator.routing import Call, Endpoint
 
 BASE = "/gmail/v1/users/{userId}"

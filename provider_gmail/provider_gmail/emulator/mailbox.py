@@ -15,9 +15,9 @@ from email.utils import format_datetime, make_msgid
 import attrs
 
 from host.sandbox.datagen import Mailbox as GeneratedMailbox
+from host.sandbox.gmail_query import Candidate, parse
+from host.sandbox.mime_payload import Facts, facts
 from provider_gmail.emulator.errors import GoogleError, bad_request, not_found
-from provider_gmail.emulator.payload import Facts, facts
-from provider_gmail.emulator.query import Candidate, parse
 
 #: System labels: id -> (labelListVisibility, messageListVisibility). Their name is their id.
 SYSTEM_LABELS: dict[str, tuple[str | None, str | None]] = {

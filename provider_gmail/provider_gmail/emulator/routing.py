@@ -16,8 +16,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from host.sandbox.api_error import ApiError
 from host.sandbox.oauth import OAuthServer, TokenInfo
-from provider_gmail.emulator.errors import GoogleError, bad_request
+from provider_gmail.emulator.errors import GoogleError, bad_request, from_api_error
 
 #: Standard query parameters every Google API takes (a subset of the discovery documents'
 #: ``parameters``); ``fields`` is accepted and ignored: answers always hold every field.
@@ -154,6 +155,8 @@ class Api:
                 result = endpoint.handler(call)
         except GoogleError as error:
             return error.response()
+        except ApiError as error:
+            return from_api_error(error).response()
         if isinstance(result, Response):
             return result
         if result is None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from host.model.calendar import AttendeeRole, CalendarKind, Event, EventStatus, ShowAs
+from host.sandbox.calendar_store import CalendarStore, rfc3339
 from host.sandbox.datagen import CUSTOM_LABELS, CalendarSet
 from host.sandbox.datagen import Mailbox as GeneratedMailbox
-from provider_gmail.emulator.calendars import CalendarStore, rfc3339
 from provider_gmail.emulator.mailbox import GmailMailbox
 
 #: Colours from Gmail's label palette (text, background).

@@ -7,6 +7,7 @@ from typing import Any
 
 from starlette.applications import Starlette
 
+from host.sandbox.calendar_store import CalendarStore
 from host.sandbox.datagen import OWNER, generate_calendars
 from host.sandbox.datagen import Mailbox as GeneratedMailbox
 from host.sandbox.faults import FaultInjector, parse_fault_spec
@@ -16,7 +17,6 @@ from host.sandbox.service import SandboxOptions
 from provider_zoommail.account import ACCOUNT_TYPE
 from provider_zoommail.emulator import quota
 from provider_zoommail.emulator.calendar import CalendarApi
-from provider_zoommail.emulator.calendars import CalendarStore
 from provider_zoommail.emulator.errors import ZoomError
 from provider_zoommail.emulator.mail import MailApi
 from provider_zoommail.emulator.mailbox import ZoomMailbox

@@ -13,7 +13,7 @@ import json
 import re
 from collections.abc import Callable
 
-from provider_zoommail.emulator.calendars import (
+from host.sandbox.calendar_store import (
     ROLES,
     CalendarStore,
     full_sync_required,

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 
 from starlette.responses import JSONResponse
 
+from host.sandbox.api_error import ApiError
 from host.sandbox.faults import retry_after_seconds
 
 
@@ -28,6 +29,12 @@ class ZoomError(Exception):
 
     def response(self) -> JSONResponse:
         return JSONResponse(self.body(), status_code=self.status, headers=self.headers)
+
+
+def from_api_error(error: ApiError) -> ZoomError:
+    """An error of the shared emulator state (calendar store, search syntax) as Zoom answers it: status and
+    message, Google's reason and location dropped."""
+    return ZoomError(error.status, error.message)
 
 
 def bad_request(message: str) -> ZoomError:

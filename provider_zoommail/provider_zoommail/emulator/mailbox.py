@@ -16,9 +16,9 @@ from email.utils import format_datetime, make_msgid
 import attrs
 
 from host.sandbox.datagen import Mailbox as GeneratedMailbox
+from host.sandbox.gmail_query import Candidate, parse
+from host.sandbox.mime_payload import Facts, facts
 from provider_zoommail.emulator.errors import ZoomError, bad_request, not_found
-from provider_zoommail.emulator.payload import Facts, facts
-from provider_zoommail.emulator.query import Candidate, parse
 
 #: System labels: id -> (labelListVisibility, messageListVisibility); their name is their id. The
 #: spec names INBOX, SENT, DRAFT, SCHEDULED, TRASH, SPAM and IMPORTANT; STARRED and UNREAD are kept

@@ -15,8 +15,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from host.sandbox.api_error import ApiError
 from host.sandbox.oauth import OAuthServer, TokenInfo
-from provider_zoommail.emulator.errors import ZoomError, bad_request
+from provider_zoommail.emulator.errors import ZoomError, bad_request, from_api_error
 
 
 @attrs.frozen
@@ -133,6 +134,8 @@ class Api:
                 result = endpoint.handler(call)
         except ZoomError as error:
             return error.response()
+        except ApiError as error:
+            return from_api_error(error).response()
         if isinstance(result, Response):
             return result
         if result is None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from host.model.calendar import AttendeeRole, CalendarKind, Event, EventStatus, ShowAs
+from host.sandbox.calendar_store import CalendarStore, rfc3339
 from host.sandbox.datagen import CUSTOM_LABELS, CalendarSet
 from host.sandbox.datagen import Mailbox as GeneratedMailbox
-from provider_zoommail.emulator.calendars import CalendarStore, rfc3339
 from provider_zoommail.emulator.mailbox import ZoomMailbox
 
 #: Colours from the label palette the spec allows (text, background).

@@ -1,6 +1,9 @@
-"""How Gmail shows a stored message: the ``payload`` part tree, the snippet, and the facts that
-search (``q``) and threading look at. The emulator's own reading of RFC 5322 bytes, lenient as
-Gmail is: a malformed message still gets a payload."""
+"""How Gmail shows a stored message: the ``format=full`` ``payload`` part tree, the snippet, and the
+facts that search (``q``) and threading look at. The emulator's own reading of RFC 5322 bytes,
+lenient as Gmail is: a malformed message still gets a payload.
+
+Serves every emulator whose mail API follows Gmail's JSON (Gmail, Zoom Mail).
+"""
 
 from __future__ import annotations
 

@@ -1,7 +1,11 @@
 """Gmail's search syntax (``q``), the operators a mail client uses: ``from: to: cc: bcc: subject:
 has:attachment filename: in: label: is: after: before: older_than: newer_than: rfc822msgid:``,
 ``-`` for negation, ``{a b}`` for either, quoted phrases and bare words. ``OR`` and parentheses
-are not served."""
+are not served.
+
+Serves every emulator whose mail API takes Gmail's search syntax (Gmail, Zoom Mail). Errors are
+:class:`host.sandbox.api_error.ApiError`.
+"""
 
 from __future__ import annotations
 
@@ -13,8 +17,8 @@ from collections.abc import Callable
 
 import attrs
 
-from provider_gmail.emulator.errors import bad_request
-from provider_gmail.emulator.payload import Facts
+from host.sandbox.api_error import bad_request
+from host.sandbox.mime_payload import Facts
 
 #: ``in:`` names and the labels they mean.
 IN_LABELS = {

@@ -1,0 +1,12 @@
+"""The host's model in Google's JSON shapes, for every provider whose API follows Gmail's or Google
+Calendar's: Gmail and Google Calendar, and Zoom Mail and Zoom Calendar, which mirror them.
+
+- :mod:`.settings`: Gmail-shaped filters as :class:`host.model.Rule`, the vacation responder as
+  :class:`host.model.AutoReply`;
+- :mod:`.labels`: labels as :class:`host.model.Folder` (with the synthetic ARCHIVE folder), folder and
+  flag changes as label changes;
+- :mod:`.events`: Google-Calendar-shaped event JSON as :class:`host.model.Event` and back (times,
+  recurrence, reminders, attendees).
+
+Each provider keeps what differs (its label names, nesting, conferencing, error texts) in its own package.
+"""
