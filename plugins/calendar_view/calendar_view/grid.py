@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo
 import attrs
 
 from calendar_view.placement import (
+    DAY_MINUTES,
+    SNAP_MINUTES,
     all_day_spans,
     is_day_long,
     moved,
@@ -71,8 +73,8 @@ class Board(QWidget):
     change_requested = pyqtSignal(object, object)
     #: (event or None, global QPoint)
     menu_requested = pyqtSignal(object, object)
-    #: a new event at this local datetime (double-click on empty time) or date (month)
-    create_requested = pyqtSignal(object)
+    #: a new event: (start, end) swept over empty time, or (start, None) where empty time was double-clicked
+    create_requested = pyqtSignal(object, object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -223,6 +225,8 @@ class TimeGrid(Board):
         self.setAccessibleName("Time grid")
         self.setMinimumHeight(24 * HOUR_HEIGHT)
         self._drag: _Drag | None = None
+        self._sweep: tuple[int, int, int] | None = None  # (day, first minute, last minute) swept over empty time
+        self._sweep_press = QPointF()
         self._segments: list = []
         # The current-time line moves by itself.
         self._clock = QTimer(self, interval=60_000)
@@ -311,6 +315,13 @@ class TimeGrid(Board):
             for segment in timed_segments([self._drag.ghost], self.days, self.zone):
                 rect = self.rect_of(segment)
                 self.paint_block(painter, rect, self._drag.ghost, self._lines(self._drag.ghost, rect))
+        if self._sweep is not None and self._sweep[2] > self._sweep[1]:
+            day, first, last = self._sweep
+            width = self.column_width()
+            top, bottom = self.y_of(first), self.y_of(last)
+            sweep = QColor(self.palette().color(QPalette.ColorRole.Highlight))
+            sweep.setAlpha(90)
+            painter.fillRect(QRectF(self.gutter + day * width + 1, top, width - 3, bottom - top), sweep)
         self._paint_now(painter)
         painter.end()
 
@@ -345,9 +356,24 @@ class TimeGrid(Board):
         if hit is not None and self.can_edit(hit) and not hit.all_day:
             rect = next(r for r, e in self._hits if e is hit)
             self._drag = _Drag(hit, point, resize=point.y() >= rect.bottom() - RESIZE_GRIP)
+        elif hit is None and self.days:
+            first = int(self.minute_at(point.y()) // SNAP_MINUTES * SNAP_MINUTES)
+            self._sweep = (self.column_at(point.x()), first, first)
+            self._sweep_press = point
+
+    def _sweep_to(self, point: QPointF) -> None:
+        day, first, _ = self._sweep
+        last = max(first + SNAP_MINUTES, snap(self.minute_at(point.y())))
+        self._sweep = (day, first, min(last, DAY_MINUTES))
+        self.update()
 
     def mouseMoveEvent(self, event) -> None:
         point = event.position()
+        if self._sweep is not None:
+            # A click that wobbles a pixel or two is still a click, not a sweep.
+            if self._sweep[2] > self._sweep[1] or (point - self._sweep_press).manhattanLength() >= DRAG_THRESHOLD:
+                self._sweep_to(point)
+            return
         if self._drag is None:
             hit = self.event_at(point)
             near_bottom = hit is not None and any(
@@ -367,6 +393,16 @@ class TimeGrid(Board):
         self.update()
 
     def mouseReleaseEvent(self, event) -> None:
+        sweep, self._sweep = self._sweep, None
+        if sweep is not None:
+            self.update()
+            day, first, last = sweep
+            if last > first:
+                midnight = dt.datetime.combine(self.days[day], dt.time(), self.zone)
+                self.create_requested.emit(
+                    midnight + dt.timedelta(minutes=first), midnight + dt.timedelta(minutes=last)
+                )
+            return
         drag, self._drag = self._drag, None
         if drag is None:
             return
@@ -376,6 +412,7 @@ class TimeGrid(Board):
             self.change_requested.emit(drag.event, ghost)
 
     def mouseDoubleClickEvent(self, event) -> None:
+        self._sweep = None
         point = event.position()
         hit = self.event_at(point)
         if hit is not None:
@@ -384,7 +421,7 @@ class TimeGrid(Board):
             day = self.days[self.column_at(point.x())]
             minute = int(self.minute_at(point.y()) // 30 * 30)
             start = dt.datetime.combine(day, dt.time(), self.zone) + dt.timedelta(minutes=minute)
-            self.create_requested.emit(start)
+            self.create_requested.emit(start, None)
 
     def point_of(self, event: Event) -> QPoint:
         """The centre of ``event``'s block (for tests and keyboard menus)."""

@@ -38,6 +38,7 @@ from host.ui.qt import (
     QHBoxLayout,
     QKeySequence,
     QLabel,
+    QLocale,
     QMenu,
     QMessageBox,
     QPushButton,
@@ -86,6 +87,8 @@ class CalendarView(QWidget):
         self.zone = ZoneInfo(local_zone_name())
         self.now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)
         self.anchor = self.today()
+        # The week starts where the user's locale starts it (Monday = 0, as datetime counts).
+        self.first_weekday = QLocale.system().firstDayOfWeek().value - 1
         saved = context.layout.value(self._key("mode"))
         self.mode = next((m for m in Mode if m.value == saved), Mode.WEEK)
         self.calendars: list[Calendar] = []
@@ -149,7 +152,7 @@ class CalendarView(QWidget):
 
         self.mini = QCalendarWidget()
         self.mini.setAccessibleName("Month navigator")
-        self.mini.setFirstDayOfWeek(Qt.DayOfWeek.Monday)
+        self.mini.setFirstDayOfWeek(Qt.DayOfWeek(self.first_weekday + 1))
         self.mini.setVerticalHeaderFormat(QCalendarWidget.VerticalHeaderFormat.NoVerticalHeader)
         self.mini.setGridVisible(False)
         self.mini.clicked.connect(lambda date: self.go_to(date.toPyDate()))
@@ -187,7 +190,7 @@ class CalendarView(QWidget):
             board.activated.connect(self.open_event)
             board.change_requested.connect(self.change_times)
             board.menu_requested.connect(self._menu)
-            board.create_requested.connect(lambda start: self.new_event(start))
+            board.create_requested.connect(self.new_event)
         self.grid.now = lambda: self.now()
         self.month.day_activated.connect(lambda day: (self.go_to(day), self.set_mode(Mode.DAY)))
 
@@ -311,7 +314,7 @@ class CalendarView(QWidget):
         return self.now().astimezone(self.zone).date()
 
     def days(self) -> list[dt.date]:
-        return visible_days(self.mode, self.anchor)
+        return visible_days(self.mode, self.anchor, self.first_weekday)
 
     def bounds(self) -> tuple[dt.datetime, dt.datetime]:
         """The instants the shown days cover in the user's zone, a day wider each side: an all-day event
@@ -387,6 +390,12 @@ class CalendarView(QWidget):
     def page(self, direction: int) -> None:
         self.go_to(step(self.mode, self.anchor, direction))
 
+    def set_first_weekday(self, weekday: int) -> None:
+        """Start weeks on ``weekday`` (0 Monday … 6 Sunday) instead of the locale's day."""
+        self.first_weekday = weekday
+        self.mini.setFirstDayOfWeek(Qt.DayOfWeek(weekday + 1))
+        self.reload()
+
     def set_zone(self, zone: ZoneInfo) -> None:
         """Show times in ``zone`` (the user's; tests and a future setting choose another)."""
         self.zone = zone
@@ -418,7 +427,7 @@ class CalendarView(QWidget):
 
     # -- the editor ----------------------------------------------------------------------------
 
-    def new_event(self, start: dt.datetime | None = None) -> EventEditor | None:
+    def new_event(self, start: dt.datetime | None = None, end: dt.datetime | None = None) -> EventEditor | None:
         writable = [c for c in self.calendars if c.writable]
         if not writable:
             self.context.show_error(
@@ -438,7 +447,7 @@ class CalendarView(QWidget):
             calendar_id=calendar.id,
             title="",
             start=start,
-            end=start + NEW_EVENT_LENGTH,
+            end=end or start + NEW_EVENT_LENGTH,
             time_zone=self.zone.key,
         )
         return self._open_editor(event, is_new=True)

@@ -122,6 +122,7 @@ def view(window, qtbot, week: dt.date) -> Any:
 
     view = window.main_views["calendar"]
     view.zone = ZONE
+    view.first_weekday = 0  # whatever the machine's locale says
     view.mode = Mode.WEEK
     view.go_to(week + dt.timedelta(days=2))
     qtbot.waitUntil(lambda: view.loading == 0 and any(e.title == "Standup" for e in view.events), timeout=10000)

@@ -463,3 +463,30 @@ def test_a_change_the_server_refuses_is_shown_and_undone_on_screen(view, window,
     qtbot.waitUntil(lambda: view.loading == 0)
     _, shown = hit(view.grid, "Ana's planning")
     assert shown.start == event.start and server_event(emulator, "ana-focus").start == event.start
+
+
+def test_a_week_can_start_on_sunday(view, qtbot, week) -> None:
+    view.set_first_weekday(6)
+    assert view.days()[0] == week - dt.timedelta(days=1) and len(view.days()) == 7
+    assert view.mini.firstDayOfWeek() == Qt.DayOfWeek.Sunday
+    qtbot.waitUntil(lambda: view.loading == 0)
+    rect, _ = hit(view.grid, "Standup")  # Tuesday is the third column now
+    column = view.grid.column_width()
+    assert view.grid.gutter + 2 * column <= rect.left() < view.grid.gutter + 3 * column
+    view.set_mode(Mode.MONTH)
+    assert view.days()[0].weekday() == 6
+
+
+def test_sweeping_over_empty_time_opens_a_new_event_for_it(view, qtbot, week) -> None:
+    grid = view.grid
+    column = grid.column_width()
+    friday_x = int(grid.gutter + 4.5 * column)
+    press = QPoint(friday_x, int(14 * HOUR_HEIGHT + 3))
+    drop = QPoint(friday_x, int(15.5 * HOUR_HEIGHT + 2))
+    QTest.mousePress(grid, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, press)
+    QTest.mouseMove(grid, drop)
+    QTest.mouseRelease(grid, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, drop)
+    friday = week + dt.timedelta(days=4)
+    assert view.editor is not None and view.editor.is_new
+    assert view.editor.times() == (at(friday, 14), at(friday, 15, 30))
+    view.editor.reject()
