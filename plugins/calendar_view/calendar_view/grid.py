@@ -438,6 +438,7 @@ class DayHeader(Board):
         self.setAccessibleName("Days and all-day events")
         self.right_margin = 0
         self._spans: list = []
+        self._drag: _Drag | None = None
 
     def _relayout(self) -> None:
         self._spans = all_day_spans(self.events, self.days, self.zone)
@@ -522,11 +523,28 @@ class DayHeader(Board):
             self.paint_block(painter, rect, shown, [shown.title or "(no title)"])
         painter.end()
 
+    def _column_at(self, x: float) -> int:
+        column = int((x - self.grid.gutter) // self._column_width())
+        return min(max(column, 0), max(len(self.days) - 1, 0))
+
     def mousePressEvent(self, event) -> None:
         if event.button() == Qt.MouseButton.LeftButton:
-            self.select(self.event_at(event.position()))
+            hit = self.event_at(event.position())
+            self.select(hit)
+            if hit is not None and self.can_edit(hit):
+                self._drag = _Drag(hit, event.position(), resize=False)
+
+    def mouseReleaseEvent(self, event) -> None:
+        """An all-day event dropped on another day moves there, keeping its length."""
+        drag, self._drag = self._drag, None
+        if drag is None:
+            return
+        days = self._column_at(event.position().x()) - self._column_at(drag.press.x())
+        if days:
+            self.change_requested.emit(drag.event, moved(drag.event, dt.timedelta(days=days)))
 
     def mouseDoubleClickEvent(self, event) -> None:
+        self._drag = None
         hit = self.event_at(event.position())
         if hit is not None:
             self.activated.emit(hit)

@@ -245,6 +245,8 @@ def test_keys_move_through_time_and_switch_views(view, qtbot, window, week) -> N
     assert view.days()[0] == week + dt.timedelta(weeks=1)
     QTest.keyClick(view.grid, Qt.Key.Key_Left)
     assert view.days()[0] == week
+    QTest.keyClick(view.grid, Qt.Key.Key_X)
+    assert view.mode is Mode.WORK_WEEK and view.days() == [week + dt.timedelta(days=n) for n in range(5)]
     QTest.keyClick(view.grid, Qt.Key.Key_D)
     assert view.mode is Mode.DAY
     qtbot.waitUntil(lambda: view.loading == 0)
@@ -490,3 +492,17 @@ def test_sweeping_over_empty_time_opens_a_new_event_for_it(view, qtbot, week) ->
     assert view.editor is not None and view.editor.is_new
     assert view.editor.times() == (at(friday, 14), at(friday, 15, 30))
     view.editor.reject()
+
+
+def test_an_all_day_event_dragged_along_the_header_moves_by_whole_days(view, qtbot, emulator) -> None:
+    header = view.header
+    before = server_event(emulator, "offsite")
+    rect, _ = hit(header, "Offsite")  # Friday
+    press = rect.center().toPoint()
+    drop = press + QPoint(int(view.grid.column_width()), 0)  # Saturday
+    QTest.mousePress(header, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, press)
+    QTest.mouseMove(header, drop)
+    QTest.mouseRelease(header, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, drop)
+    qtbot.waitUntil(lambda: server_event(emulator, "offsite").start == before.start + dt.timedelta(days=1))
+    after = server_event(emulator, "offsite")
+    assert after.all_day and after.end - after.start == before.end - before.start
