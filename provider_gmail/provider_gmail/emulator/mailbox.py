@@ -1,117 +1,43 @@
-"""One user's Gmail mailbox as the emulator keeps it: labels, messages in threads, the history log,
-drafts and settings. Handlers in :mod:`provider_gmail.emulator.gmail` call these methods under the
-emulator's lock; tests may call them too (to deliver mail, or to forget history)."""
+"""One user's Gmail mailbox as the emulator keeps it (:class:`host.sandbox.labelled_mailbox.LabelledMailbox`)
+with Gmail's own: its system labels and ids, sendAs, labels nested by ``a/b`` names. Handlers in
+:mod:`provider_gmail.emulator.gmail` call these methods under the emulator's lock."""
 
 from __future__ import annotations
 
-import bisect
-import datetime as dt
-import itertools
-import re
-import time
-from collections.abc import Iterable, Iterator
-from email.utils import format_datetime, make_msgid
+from typing import ClassVar
 
-import attrs
-
-from host.sandbox.datagen import Mailbox as GeneratedMailbox
-from host.sandbox.gmail_query import Candidate, parse
-from host.sandbox.mime_payload import Facts, facts
-from provider_gmail.emulator.errors import GoogleError, bad_request, not_found
-
-#: System labels: id -> (labelListVisibility, messageListVisibility). Their name is their id.
-SYSTEM_LABELS: dict[str, tuple[str | None, str | None]] = {
-    "CHAT": ("labelHide", "hide"),
-    "SENT": (None, None),
-    "INBOX": (None, None),
-    "IMPORTANT": (None, None),
-    "TRASH": ("labelHide", "hide"),
-    "DRAFT": (None, None),
-    "SPAM": ("labelHide", "hide"),
-    "CATEGORY_FORUMS": ("labelHide", "hide"),
-    "CATEGORY_UPDATES": ("labelHide", "hide"),
-    "CATEGORY_PERSONAL": ("labelHide", "hide"),
-    "CATEGORY_PROMOTIONS": ("labelHide", "hide"),
-    "CATEGORY_SOCIAL": ("labelHide", "hide"),
-    "STARRED": (None, None),
-    "UNREAD": (None, None),
-}
-#: Labels that only the server sets: a client cannot add or remove them with modify.
-SERVER_ONLY = frozenset({"DRAFT", "SENT", "CHAT"})
-#: How many history records a mailbox keeps; older start ids get 404 (Gmail keeps about a week).
-HISTORY_LIMIT = 50_000
+from host.sandbox.labelled_mailbox import LabelledMailbox, StoredMessage, label_fields
+from provider_gmail.emulator.errors import GoogleError, bad_request
 
 
-@attrs.define(eq=False)
-class StoredMessage:
-    id: str
-    thread_id: str
-    internal_date: int  # milliseconds since the epoch, as Gmail counts
-    labels: set[str]
-    history_id: int
-    raw_bytes: bytes | None = attrs.field(default=None, repr=False)
-    source: tuple[GeneratedMailbox, int] | None = attrs.field(default=None, repr=False)
-    _snippet: str | None = None
-    _facts: Facts | None = None
-
-    def raw(self) -> bytes:
-        if self.raw_bytes is not None:
-            return self.raw_bytes
-        assert self.source is not None
-        generated, index = self.source
-        return generated.raw(index)
-
-    def facts(self) -> Facts:
-        if self._facts is not None:
-            return self._facts
-        found = facts(self.raw())
-        if self.source is None:  # seeded messages are many: re-read them rather than hold them twice
-            self._facts = found
-        return found
-
-    @property
-    def snippet(self) -> str:
-        if self._snippet is None:
-            self._snippet = self.facts().snippet
-        return self._snippet
-
-    @property
-    def key(self) -> tuple[int, str]:
-        return (self.internal_date, self.id)
-
-    def ref(self) -> dict:
-        return {"id": self.id, "threadId": self.thread_id}
-
-    def ref_with_labels(self) -> dict:
-        return {"id": self.id, "threadId": self.thread_id, "labelIds": sorted(self.labels)}
-
-
-def _normalised_subject(subject: str) -> str:
-    return re.sub(r"^\s*((re|fwd?|aw|wg)\s*:\s*)+", "", subject, flags=re.IGNORECASE).strip().lower()
-
-
-class GmailMailbox:
+class GmailMailbox(LabelledMailbox):
     """One user's mailbox."""
 
+    #: System labels: id -> (labelListVisibility, messageListVisibility). Their name is their id.
+    SYSTEM_LABELS: ClassVar[dict[str, tuple[str | None, str | None]]] = {
+        "CHAT": ("labelHide", "hide"),
+        "SENT": (None, None),
+        "INBOX": (None, None),
+        "IMPORTANT": (None, None),
+        "TRASH": ("labelHide", "hide"),
+        "DRAFT": (None, None),
+        "SPAM": ("labelHide", "hide"),
+        "CATEGORY_FORUMS": ("labelHide", "hide"),
+        "CATEGORY_UPDATES": ("labelHide", "hide"),
+        "CATEGORY_PERSONAL": ("labelHide", "hide"),
+        "CATEGORY_PROMOTIONS": ("labelHide", "hide"),
+        "CATEGORY_SOCIAL": ("labelHide", "hide"),
+        "STARRED": (None, None),
+        "UNREAD": (None, None),
+    }
+    SERVER_ONLY = frozenset({"DRAFT", "SENT", "CHAT"})
+    FIRST_ID = 0x18C0_0000_0000_0000
+    MESSAGE_ID_DOMAIN = "mail.gmail.com"
+    NOT_FOUND = HISTORY_GONE = "Requested entity was not found."
+    NO_RECIPIENT = "Recipient address required"
+
     def __init__(self, email: str, name: str) -> None:
-        self.email = email
-        self.name = name
-        self.labels: dict[str, dict] = {}
-        for label_id, (list_visibility, message_visibility) in SYSTEM_LABELS.items():
-            label = {"id": label_id, "name": label_id, "type": "system"}
-            if list_visibility:
-                label.update(labelListVisibility=list_visibility, messageListVisibility=message_visibility)
-            self.labels[label_id] = label
-        self.messages: dict[str, StoredMessage] = {}
-        self.order: list[tuple[int, str]] = []  # (internal_date, id), oldest first
-        self.threads: dict[str, list[str]] = {}
-        self.thread_of_message_id: dict[str, str] = {}  # Message-ID header -> thread id
-        self.history: list[dict] = []
-        self.history_id = 1000
-        self.history_floor = self.history_id
-        self.drafts: dict[str, str] = {}  # draft id -> message id
-        self.filters: dict[str, dict] = {}
-        self.vacation: dict = {"enableAutoReply": False, "responseSubject": "", "responseBodyPlainText": ""}
+        super().__init__(email, name)
         self.send_as: list[dict] = [
             {
                 "sendAsEmail": email,
@@ -124,78 +50,11 @@ class GmailMailbox:
                 "verificationStatus": "accepted",
             }
         ]
-        self._ids = itertools.count(0x18C0_0000_0000_0000)
-        self._label_ids = itertools.count(1)
-        self._other_ids = itertools.count(1)
 
-    # -- seeding ---------------------------------------------------------------------------------
+    def _history_record(self, kind: str, message: StoredMessage, change: dict) -> dict:
+        return {"id": str(self.history_id), "messages": [message.ref()], kind: [change]}
 
-    def seed(self, generated: GeneratedMailbox, label_names: dict[str, str]) -> None:
-        """Take in a generated mailbox; ``label_names`` maps its custom label names to label ids."""
-        for index in range(len(generated)):
-            meta = generated.meta(index)
-            labels = {label_names.get(name, name) for name in meta.labels}
-            if meta.unread:
-                labels.add("UNREAD")
-            message = StoredMessage(
-                id=meta.id,
-                thread_id=meta.thread_id,
-                internal_date=int(meta.date.timestamp() * 1000),
-                labels=labels,
-                history_id=self.history_id,
-                source=(generated, index),
-            )
-            self.messages[message.id] = message
-            self.order.append(message.key)
-            self.threads.setdefault(message.thread_id, []).append(message.id)
-            self.thread_of_message_id[meta.message_id] = message.thread_id
-        self.order.sort()
-
-    # -- history -----------------------------------------------------------------------------------
-
-    def _record(self, kind: str, message: StoredMessage, label_ids: Iterable[str] = ()) -> None:
-        self.history_id += 1
-        change: dict = {"message": message.ref_with_labels()}
-        if kind in ("labelsAdded", "labelsRemoved"):
-            change["labelIds"] = sorted(label_ids)
-        self.history.append({"id": str(self.history_id), "messages": [message.ref()], kind: [change]})
-        message.history_id = self.history_id
-        if len(self.history) > HISTORY_LIMIT:
-            dropped = self.history.pop(0)
-            self.history_floor = int(dropped["id"])
-
-    def forget_history(self) -> None:
-        """Drop every history record, as Gmail does after a while: every history id handed out so
-        far now gets 404, the next one (from the profile, after a full sync) works."""
-        self.history.clear()
-        self.history_id += 1
-        self.history_floor = self.history_id
-
-    def history_since(self, start: int) -> list[dict]:
-        if start < self.history_floor:
-            raise not_found()
-        position = bisect.bisect_right([int(record["id"]) for record in self.history], start)
-        return self.history[position:]
-
-    # -- labels ------------------------------------------------------------------------------------
-
-    def label(self, label_id: str) -> dict:
-        if label_id not in self.labels:
-            raise not_found()
-        return self.labels[label_id]
-
-    def label_with_counts(self, label_id: str) -> dict:
-        label = dict(self.label(label_id))
-        members = [m for m in self.messages.values() if label_id in m.labels]
-        threads = {m.thread_id for m in members}
-        unread_threads = {m.thread_id for m in members if "UNREAD" in m.labels}
-        label.update(
-            messagesTotal=len(members),
-            messagesUnread=sum("UNREAD" in m.labels for m in members),
-            threadsTotal=len(threads),
-            threadsUnread=len(unread_threads),
-        )
-        return label
+    # -- labels: nested by "a/b" names ---------------------------------------------------------------
 
     def _check_name(self, name: str, except_id: str | None = None) -> str:
         name = name.strip()
@@ -210,7 +69,7 @@ class GmailMailbox:
         name = self._check_name(str(body.get("name", "")))
         label_id = f"Label_{next(self._label_ids)}"
         label = {"id": label_id, "name": name, "type": "user"}
-        label.update(_label_fields(body))
+        label.update(label_fields(body))
         label.setdefault("messageListVisibility", "show")
         label.setdefault("labelListVisibility", "labelShow")
         self.labels[label_id] = label
@@ -220,7 +79,7 @@ class GmailMailbox:
         label = self.label(label_id)
         if label["type"] == "system":
             raise bad_request("Invalid update request: system labels cannot be changed.")
-        fields = _label_fields(body)
+        fields = label_fields(body)
         if "name" in body:
             fields["name"] = self._check_name(str(body["name"]), except_id=label_id)
         elif replace:
@@ -233,234 +92,4 @@ class GmailMailbox:
         label = self.label(label_id)
         if label["type"] == "system":
             raise bad_request("Invalid delete request")
-        for message in self.messages.values():
-            if label_id in message.labels:
-                message.labels.discard(label_id)
-                self._record("labelsRemoved", message, [label_id])
-        for gmail_filter in self.filters.values():
-            action = gmail_filter.get("action", {})
-            for key in ("addLabelIds", "removeLabelIds"):
-                if label_id in action.get(key, []):
-                    action[key] = [other for other in action[key] if other != label_id]
-        del self.labels[label_id]
-
-    def label_names(self) -> dict[str, str]:
-        return {label_id: label["name"] for label_id, label in self.labels.items()}
-
-    # -- messages ------------------------------------------------------------------------------------
-
-    def message(self, message_id: str) -> StoredMessage:
-        message = self.messages.get(message_id)
-        if message is None:
-            raise not_found()
-        return message
-
-    def newest_first(self, after: tuple[int, str] | None = None) -> Iterator[StoredMessage]:
-        end = bisect.bisect_left(self.order, after) if after is not None else len(self.order)
-        for position in range(end - 1, -1, -1):
-            yield self.messages[self.order[position][1]]
-
-    def _check_labels(self, label_ids: Iterable[str], *, adding: bool) -> set[str]:
-        found = set()
-        for label_id in label_ids:
-            if label_id not in self.labels:
-                raise bad_request(f"Invalid label: {label_id}")
-            if label_id in SERVER_ONLY and (adding or label_id == "DRAFT"):
-                raise bad_request(f"Invalid label: {label_id}")
-            found.add(label_id)
-        return found
-
-    def modify(self, message: StoredMessage, add: Iterable[str], remove: Iterable[str]) -> None:
-        add_ids = self._check_labels(add, adding=True)
-        remove_ids = self._check_labels(remove, adding=False)
-        if add_ids & remove_ids:
-            raise bad_request("A label cannot be both added and removed.")
-        self._apply(message, add_ids, remove_ids)
-
-    def _apply(self, message: StoredMessage, add: set[str], remove: set[str]) -> None:
-        added = add - message.labels
-        removed = remove & message.labels
-        message.labels |= added
-        message.labels -= removed
-        if added:
-            self._record("labelsAdded", message, added)
-        if removed:
-            self._record("labelsRemoved", message, removed)
-
-    def trash(self, message: StoredMessage) -> None:
-        # Gmail takes a trashed message out of the inbox; untrash does not put it back.
-        self._apply(message, {"TRASH"}, {"SPAM", "INBOX"})
-
-    def untrash(self, message: StoredMessage) -> None:
-        self._apply(message, set(), {"TRASH"})
-
-    def delete(self, message: StoredMessage) -> None:
-        self._record("messagesDeleted", message)
-        del self.messages[message.id]
-        self.order.remove(message.key)
-        thread = self.threads[message.thread_id]
-        thread.remove(message.id)
-        if not thread:
-            del self.threads[message.thread_id]
-        for draft_id, message_id in list(self.drafts.items()):
-            if message_id == message.id:
-                del self.drafts[draft_id]
-
-    def add(self, raw: bytes, labels: set[str], *, thread_id: str | None = None) -> StoredMessage:
-        """Store new mail (sent, a draft, or delivered), threaded as Gmail threads it."""
-        raw = self._complete(raw)
-        found = facts(raw)
-        thread = self._thread_for(found, thread_id)
-        message_id = f"{next(self._ids):016x}"
-        now = int(time.time() * 1000)
-        if self.order and now <= self.order[-1][0]:
-            now = self.order[-1][0] + 1  # newest-first order must put new mail first
-        message = StoredMessage(message_id, thread or message_id, now, set(labels), self.history_id, raw)
-        self.messages[message_id] = message
-        bisect.insort(self.order, message.key)
-        self.threads.setdefault(message.thread_id, []).append(message_id)
-        if found.message_id:
-            self.thread_of_message_id[found.message_id] = message.thread_id
-        self._record("messagesAdded", message)
-        return message
-
-    def _complete(self, raw: bytes) -> bytes:
-        """Gmail adds Message-ID, Date and From when a client's message lacks them."""
-        head = raw.split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0].lower()
-        extra = b""
-        if not re.search(rb"(^|\n)message-id:", head):
-            extra += f"Message-ID: {make_msgid(domain='mail.gmail.com')}\r\n".encode()
-        if not re.search(rb"(^|\n)date:", head):
-            extra += f"Date: {format_datetime(dt.datetime.now(dt.UTC))}\r\n".encode()
-        if not re.search(rb"(^|\n)from:", head):
-            extra += f"From: {self.email}\r\n".encode()
-        return extra + raw
-
-    def _thread_for(self, found: Facts, thread_id: str | None) -> str | None:
-        if thread_id is not None:
-            if thread_id not in self.threads:
-                raise not_found()
-            first = self.messages[self.threads[thread_id][0]]
-            # Gmail keeps a message in the asked-for thread only when the subjects agree.
-            if _normalised_subject(first.facts().subject) == _normalised_subject(found.subject):
-                return thread_id
-            return None
-        for reference in reversed(found.references):
-            if reference in self.thread_of_message_id and self.thread_of_message_id[reference] in self.threads:
-                return self.thread_of_message_id[reference]
-        return None
-
-    def send(self, raw: bytes, thread_id: str | None) -> StoredMessage:
-        found = facts(raw)
-        if not (found.to or found.cc or found.bcc):
-            raise bad_request("Recipient address required", reason="invalidArgument")
-        labels = {"SENT"}
-        if self.email.lower() in " ".join((found.to, found.cc, found.bcc)).lower():
-            labels |= {"INBOX", "UNREAD"}
-        return self.add(raw, labels, thread_id=thread_id)
-
-    def deliver(self, raw: bytes, labels: Iterable[str] = ("INBOX", "UNREAD")) -> StoredMessage:
-        """New mail arriving from outside (for tests and the demo), through the user's filters."""
-        found = facts(raw)
-        filed = set(labels)
-        for gmail_filter in self.filters.values():
-            if self._matches(gmail_filter["criteria"], raw, found, filed):
-                action = gmail_filter["action"]
-                filed = (filed | set(action.get("addLabelIds", []))) - set(action.get("removeLabelIds", []))
-        return self.add(raw, filed)
-
-    def _matches(self, criteria: dict, raw: bytes, found: Facts, labels: set[str]) -> bool:
-        def contains(text: str, wanted: str | None) -> bool:
-            return wanted is None or any(w.strip().lower() in text.lower() for w in wanted.split(" OR "))
-
-        recipients = " ".join((found.to, found.cc, found.bcc))
-        candidate = Candidate(frozenset(labels), time.time(), lambda: found)
-        names = self.label_names()
-        size, comparison = criteria.get("size"), criteria.get("sizeComparison", "larger")
-        return (
-            contains(found.sender, criteria.get("from"))
-            and contains(recipients, criteria.get("to"))
-            and contains(found.subject, criteria.get("subject"))
-            and (not criteria.get("hasAttachment") or found.has_attachment)
-            and (not criteria.get("query") or parse(criteria["query"], names)(candidate))
-            and (not criteria.get("negatedQuery") or not parse(criteria["negatedQuery"], names)(candidate))
-            and (size is None or (len(raw) > int(size) if comparison == "larger" else len(raw) < int(size)))
-        )
-
-    # -- drafts ------------------------------------------------------------------------------------
-
-    def draft(self, draft_id: str) -> StoredMessage:
-        if draft_id not in self.drafts:
-            raise not_found()
-        return self.messages[self.drafts[draft_id]]
-
-    def create_draft(self, raw: bytes, thread_id: str | None) -> str:
-        message = self.add(raw, {"DRAFT"}, thread_id=thread_id)
-        draft_id = f"r{next(self._other_ids):019d}"
-        self.drafts[draft_id] = message.id
-        return draft_id
-
-    def update_draft(self, draft_id: str, raw: bytes, thread_id: str | None) -> None:
-        old = self.draft(draft_id)
-        message = self.add(raw, {"DRAFT"}, thread_id=thread_id or old.thread_id)
-        self.delete(old)
-        self.drafts[draft_id] = message.id
-
-    def send_draft(self, draft_id: str) -> StoredMessage:
-        message = self.draft(draft_id)
-        found = message.facts()
-        if not (found.to or found.cc or found.bcc):
-            raise bad_request("Recipient address required")
-        del self.drafts[draft_id]
-        add = {"SENT"}
-        if self.email.lower() in " ".join((found.to, found.cc, found.bcc)).lower():
-            add |= {"INBOX", "UNREAD"}
-        self._apply(message, add, {"DRAFT"})
-        return message
-
-    # -- filters -----------------------------------------------------------------------------------
-
-    def create_filter(self, body: dict) -> dict:
-        criteria = {k: v for k, v in dict(body.get("criteria") or {}).items() if v not in (None, "", False)}
-        action = {k: v for k, v in dict(body.get("action") or {}).items() if v not in (None, "", [])}
-        if not criteria:
-            raise bad_request("Filter doesn't have any criteria")
-        if not action:
-            raise bad_request("Filter doesn't have any actions")
-        for key in ("addLabelIds", "removeLabelIds"):
-            for label_id in action.get(key, []):
-                if label_id not in self.labels:
-                    raise bad_request(f"Invalid label {label_id} in AddLabelIds")
-        for existing in self.filters.values():
-            if existing["criteria"] == criteria and existing["action"] == action:
-                raise bad_request("Filter already exists", reason="failedPrecondition")
-        filter_id = f"ANe1Bmj{next(self._other_ids):010d}"
-        self.filters[filter_id] = {"id": filter_id, "criteria": criteria, "action": action}
-        return self.filters[filter_id]
-
-    def profile(self) -> dict:
-        return {
-            "emailAddress": self.email,
-            "messagesTotal": len(self.messages),
-            "threadsTotal": len(self.threads),
-            "historyId": str(self.history_id),
-        }
-
-
-LABEL_FIELDS = ("name", "messageListVisibility", "labelListVisibility", "color")
-
-
-def _label_fields(body: dict) -> dict:
-    fields = {key: body[key] for key in LABEL_FIELDS if key in body and key != "name"}
-    color = fields.get("color")
-    valid = isinstance(color, dict) and all(
-        isinstance(color.get(k), str) and re.fullmatch(r"#[0-9a-fA-F]{6}", color[k])
-        for k in ("textColor", "backgroundColor")
-    )
-    if color is not None and not valid:
-        raise bad_request("Invalid label color: give textColor and backgroundColor as #rrggbb.")
-    if fields.get("messageListVisibility", "show") not in ("show", "hide"):
-        raise bad_request("Invalid messageListVisibility")
-    if fields.get("labelListVisibility", "labelShow") not in ("labelShow", "labelShowIfUnread", "labelHide"):
-        raise bad_request("Invalid labelListVisibility")
-    return fields
+        self._drop_label(label_id)

@@ -6,9 +6,10 @@ import base64
 from collections.abc import Callable, Iterator
 
 from host.sandbox.gmail_query import Candidate, parse
+from host.sandbox.labelled_mailbox import StoredMessage
 from host.sandbox.mime_payload import attachment_data, b64url, from_b64url, part_id_of, payload
 from provider_zoommail.emulator.errors import ZoomError, bad_request, not_found
-from provider_zoommail.emulator.mailbox import StoredMessage, ZoomMailbox
+from provider_zoommail.emulator.mailbox import ZoomMailbox
 from provider_zoommail.emulator.routing import Call, Endpoint
 
 BASE = "/v2/emails/mailboxes/{email}"
