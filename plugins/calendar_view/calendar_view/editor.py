@@ -219,6 +219,7 @@ class EventEditor(QDialog):
         self.interval = self._field(QSpinBox(), "Repeat every")
         self.interval.setRange(1, 99)
         self.interval.setPrefix("every ")
+        self.interval.valueChanged.connect(lambda _: self._repeat_changed())
         self.weekdays = []
         days = QHBoxLayout()
         for index, name in enumerate(("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")):
@@ -233,6 +234,7 @@ class EventEditor(QDialog):
         self.ends.addItems(ENDS)
         self.until = self._field(QDateEdit(), "Repeat until")
         self.until.setCalendarPopup(True)
+        self.until.setDisplayFormat("dd MMM yyyy")
         self.count = self._field(QSpinBox(), "Number of times")
         self.count.setRange(1, 999)
         self.count.setSuffix(" times")
@@ -450,6 +452,10 @@ class EventEditor(QDialog):
         calendar = self.selected_calendar()
         delegated = calendar is not None and calendar.kind is CalendarKind.DELEGATED
         self.delegate_box.setVisible(delegated)
+        # Whose time the event takes may have changed: answers for the old calendar no longer apply.
+        self._asked += 1
+        self._free_busy_rows = []
+        self._free_busy_timer.start()
         if delegated:
             owner = calendar.owner
             who = (owner.name or owner.email) if owner else calendar.name
@@ -457,6 +463,8 @@ class EventEditor(QDialog):
 
     def _repeat_changed(self) -> None:
         freq = self.repeat.currentData()
+        unit = {"DAILY": "day", "WEEKLY": "week", "MONTHLY": "month", "YEARLY": "year"}.get(freq, "")
+        self.interval.setSuffix(f" {unit}s" if self.interval.value() > 1 else f" {unit}")
         self.interval.setVisible(freq is not None)
         self.weekday_row.setVisible(freq == "WEEKLY")
         self.ends.setVisible(freq is not None)
@@ -511,8 +519,9 @@ class EventEditor(QDialog):
         if self._free_busy is None:
             return
         addresses = self.attendee_emails()
-        if self.self_email and self.self_email not in addresses:
-            addresses = [self.self_email, *addresses]
+        host = self.host_email()
+        if host and host not in addresses:
+            addresses = [host, *addresses]
         if not addresses:
             return
         zone = self.event_zone()
@@ -529,6 +538,21 @@ class EventEditor(QDialog):
 
         self._free_busy(addresses, start, start + dt.timedelta(days=1), done)
 
+    def host_email(self) -> str:
+        """Whose time the event takes: the owner's in a delegator's calendar, else yours."""
+        calendar = self.selected_calendar()
+        if calendar is not None and calendar.kind is CalendarKind.DELEGATED and calendar.owner is not None:
+            return calendar.owner.email.lower()
+        return self.self_email
+
+    def _row_label(self, address: str, names: dict[str, str]) -> str:
+        if address == self.self_email:
+            return "You"
+        calendar = self.selected_calendar()
+        if address == self.host_email() and calendar is not None and calendar.owner is not None:
+            return f"{calendar.owner.name or calendar.owner.email} (calendar owner)"
+        return names.get(address, address)
+
     def _show_availability(self) -> None:
         zone = self.event_zone()
         start, end = self.times()
@@ -540,18 +564,10 @@ class EventEditor(QDialog):
         rows = []
         busy_all = []
         for answer in self._free_busy_rows:
-            label = "You" if answer.address.lower() == self.self_email else names.get(answer.address, answer.address)
-            own = self.original.id and not self.is_new
-            # Your own event shows in your free/busy: it is not a clash with itself.
-            busy = tuple(
-                (b.start, b.end)
-                for b in answer.busy
-                if not (
-                    own
-                    and answer.address.lower() == self.self_email
-                    and (b.start, b.end) == (self.original.start, self.original.end)
-                )
-            )
+            label = self._row_label(answer.address.lower(), names)
+            # The event being edited shows in its people's free/busy: it is no clash with itself.
+            itself = (self.original.start, self.original.end) if not self.is_new else None
+            busy = tuple((b.start, b.end) for b in answer.busy if (b.start, b.end) != itself)
             busy_all.extend(busy)
             rows.append(Row(label, busy, "not known" if answer.error else None))
         self.suggested = None
@@ -571,7 +587,9 @@ class EventEditor(QDialog):
         else:
             self.availability_note.setText("Everyone is free then.")
         self.use_suggested.setEnabled(clash and self.suggested is not None)
-        self.availability.set_rows(rows, day, zone, None if self.all_day.isChecked() else (start, end), self.suggested)
+        proposed = None if self.all_day.isChecked() else (start, end)
+        # A suggestion is drawn only when the chosen time clashes: otherwise it would only distract.
+        self.availability.set_rows(rows, day, zone, proposed, self.suggested if clash else None)
 
     def apply_suggestion(self) -> None:
         if self.suggested is None:

@@ -138,6 +138,13 @@ def test_a_delegators_calendar_asks_who_hosts_the_zoom_meeting(view, qtbot) -> N
     assert editor.edited_event().provider_data[ZOOM_HOST] == "owner"
     editor.as_me.setChecked(True)
     assert editor.edited_event().provider_data[ZOOM_HOST] == "me"
+    editor.repeat.setCurrentIndex(editor.repeat.findData("WEEKLY"))
+    editor.ends.setCurrentIndex(1)
+    # Scheduling in Lena's calendar takes Lena's time: her free/busy is the first row.
+    qtbot.waitUntil(lambda: bool(editor.availability.rows), timeout=10000)
+    assert editor.availability.rows[0].label == "Lena Schmidt (calendar owner)"
+    editor.resize(820, 760)
+    screenshot(editor, "event-editor-delegated")
     editor.reject()
 
 
