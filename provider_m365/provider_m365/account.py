@@ -1,6 +1,6 @@
 """How to sign in to m365 accounts, and where their APIs live."""
 
-from host.providers import AccountType, OAuthSpec
+from host.providers import AccountType, CalendarCapability, MailCapability, OAuthSpec
 
 ACCOUNT_TYPE = AccountType(
     name="m365",
@@ -20,3 +20,27 @@ ACCOUNT_TYPE = AccountType(
 
 MAIL_SCOPES = ("Mail.ReadWrite", "Mail.Send", "MailboxSettings.ReadWrite")
 CALENDAR_SCOPES = ("Calendars.ReadWrite", "Calendars.ReadWrite.Shared", "Place.Read.All")
+
+#: What Graph lets a mail client do; no signature API, so MailCapability.SIGNATURES is left out.
+MAIL_CAPABILITIES = frozenset(
+    {
+        MailCapability.FOLDER_EDIT,
+        MailCapability.CATEGORIES,
+        MailCapability.DRAFTS,
+        MailCapability.SERVER_SEARCH,
+        MailCapability.RULES,
+        MailCapability.AUTO_REPLY,
+        MailCapability.ATTACHMENTS,
+    }
+)
+
+CALENDAR_CAPABILITIES = frozenset(
+    {
+        CalendarCapability.FREE_BUSY,
+        CalendarCapability.RESPOND,
+        CalendarCapability.RECURRENCE,
+        CalendarCapability.INCREMENTAL,
+        CalendarCapability.DELEGATES,
+        CalendarCapability.FIND_TIMES,
+    }
+)

@@ -19,8 +19,6 @@ from collections.abc import Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import attrs
-
 from host.errors import ProviderError
 from host.model.calendar import (
     AccessRole,
@@ -39,23 +37,14 @@ from host.model.calendar import (
     ShowAs,
 )
 from host.model.mail import Address
-from host.providers.calendar import CalendarCapability, EventChanges, EventWindow
+from host.providers.calendar import EventChanges, EventWindow
 from host.providers.connection import ProviderConnection
-from provider_m365.account import CALENDAR_SCOPES
+from provider_m365.account import CALENDAR_CAPABILITIES
 from provider_m365.graph import GraphClient
 from provider_m365.patterns import from_pattern, to_pattern
 from provider_m365.timezones import to_iana, to_windows
 
-CAPABILITIES = frozenset(
-    {
-        CalendarCapability.FREE_BUSY,
-        CalendarCapability.RESPOND,
-        CalendarCapability.RECURRENCE,
-        CalendarCapability.INCREMENTAL,
-        CalendarCapability.DELEGATES,
-        CalendarCapability.FIND_TIMES,
-    }
-)
+CAPABILITIES = CALENDAR_CAPABILITIES
 ROOM = "room:"
 #: getSchedule's schedules a request, kept small so that one slow mailbox does not hold up many.
 SCHEDULES_PER_REQUEST = 20
@@ -205,16 +194,6 @@ def event_to_graph(event: Event, *, with_recurrence: bool = True) -> dict[str, A
     if with_recurrence and event.recurrence and event.series_id is None:
         body["recurrence"] = to_pattern(event.recurrence, start, event.time_zone)
     return body
-
-
-@attrs.frozen
-class M365CalendarProviderFactory:
-    account_type: str = "m365"
-    scopes: tuple[str, ...] = CALENDAR_SCOPES
-    capabilities: frozenset[CalendarCapability] = CAPABILITIES
-
-    def open(self, connection: ProviderConnection) -> M365CalendarProvider:
-        return M365CalendarProvider(connection)
 
 
 class M365CalendarProvider:

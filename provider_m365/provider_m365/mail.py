@@ -50,23 +50,13 @@ from host.model.mail import (
     Signature,
 )
 from host.providers.connection import ProviderConnection, ProviderLimits
-from host.providers.mail import ChangePage, MailCapability, MessagePage, MessageUpdate
-from provider_m365.account import MAIL_SCOPES
+from host.providers.mail import ChangePage, MessagePage, MessageUpdate
+from provider_m365.account import MAIL_CAPABILITIES
 from provider_m365.graph import GraphClient, graph_error
 from provider_m365.timezones import to_windows, zone
 
 PROVIDER = "Microsoft 365"
-CAPABILITIES = frozenset(
-    {
-        MailCapability.FOLDER_EDIT,
-        MailCapability.CATEGORIES,
-        MailCapability.DRAFTS,
-        MailCapability.SERVER_SEARCH,
-        MailCapability.RULES,
-        MailCapability.AUTO_REPLY,
-        MailCapability.ATTACHMENTS,
-    }
-)
+CAPABILITIES = MAIL_CAPABILITIES
 LIMITS = ProviderLimits(max_concurrency=4, batch_size=20, page_size=100)
 CATEGORY = "category:"
 GRAPH_ATTACHMENT = "graph:"
@@ -192,16 +182,6 @@ def decode_cursor(cursor: str) -> tuple[dt.datetime, dict[str, str], str | None]
         return dt.datetime.fromisoformat(data["t"]), dict(data["links"]), data.get("listing")
     except (ValueError, KeyError, TypeError) as error:
         raise CursorExpired(f"The Microsoft 365 sync position is unreadable ({type(error).__name__}).") from None
-
-
-@attrs.frozen
-class M365MailProviderFactory:
-    account_type: str = "m365"
-    scopes: tuple[str, ...] = MAIL_SCOPES
-    capabilities: frozenset[MailCapability] = CAPABILITIES
-
-    def open(self, connection: ProviderConnection) -> M365MailProvider:
-        return M365MailProvider(connection)
 
 
 class M365MailProvider:

@@ -3,12 +3,48 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from host.hookspecs import hookimpl
-from host.providers import AccountType
+from host.providers import AccountType, ProviderConnection
 from host.sandbox.service import SandboxOptions, SandboxService
-from provider_m365.account import ACCOUNT_TYPE
+from provider_m365.account import (
+    ACCOUNT_TYPE,
+    CALENDAR_CAPABILITIES,
+    CALENDAR_SCOPES,
+    MAIL_CAPABILITIES,
+    MAIL_SCOPES,
+)
+
+if TYPE_CHECKING:
+    from provider_m365.calendar import M365CalendarProvider
+    from provider_m365.mail import M365MailProvider
+
+
+class M365MailProviderFactory:
+    """Exchange Online mail; the provider (httpx, Graph client, MIME) loads on the first open, not at start."""
+
+    account_type = ACCOUNT_TYPE.name
+    scopes = MAIL_SCOPES
+    capabilities = MAIL_CAPABILITIES
+
+    def open(self, connection: ProviderConnection) -> M365MailProvider:
+        from provider_m365.mail import M365MailProvider
+
+        return M365MailProvider(connection)
+
+
+class M365CalendarProviderFactory:
+    """Outlook calendars; the provider loads on the first open."""
+
+    account_type = ACCOUNT_TYPE.name
+    scopes = CALENDAR_SCOPES
+    capabilities = CALENDAR_CAPABILITIES
+
+    def open(self, connection: ProviderConnection) -> M365CalendarProvider:
+        from provider_m365.calendar import M365CalendarProvider
+
+        return M365CalendarProvider(connection)
 
 
 def create_app(options: SandboxOptions) -> Any:
@@ -28,15 +64,11 @@ def register_account_types(register: Callable[[AccountType], None]) -> None:
 
 @hookimpl
 def register_mail_providers(register: Callable[[Any], None]) -> None:
-    from provider_m365.mail import M365MailProviderFactory
-
     register(M365MailProviderFactory())
 
 
 @hookimpl
 def register_calendar_providers(register: Callable[[Any], None]) -> None:
-    from provider_m365.calendar import M365CalendarProviderFactory
-
     register(M365CalendarProviderFactory())
 
 
