@@ -136,6 +136,7 @@ class Board(QWidget):
     def _describe_selection(self) -> None:
         event = self.selected_event()
         text = self.description(event) if event is not None else "No event selected"
+        # The blocks are painted, not widgets: the board's description names the selected event.
         self.setAccessibleDescription(f"{len(self.events)} events shown. Selected: {text}")
 
     def description(self, event: Event) -> str:
