@@ -8,17 +8,16 @@ where several of a thread are wanted), a few at a time, inside Zoom's per-accoun
 from __future__ import annotations
 
 import asyncio
-import base64
 import datetime as dt
-import re
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
 from host.errors import CursorExpired, NotSupported, ProviderError
-from host.mime import attachment_bytes, build_message, parse_message, to_base64url
+from host.mime import attachment_bytes, build_message, to_base64url
 from host.model import Address, AutoReply, Draft, Folder, Message, OutgoingAttachment, OutgoingMessage, Rule, Signature
 from host.providers import ChangePage, MessagePage, MessageUpdate, ProviderConnection, ProviderLimits
 from host.providers.google_shapes import labels as google_labels
+from host.providers.google_shapes import messages as google_messages
 from host.providers.google_shapes import settings
 from provider_zoommail import labels as zoom_labels
 from provider_zoommail.account import MAIL_CAPABILITIES
@@ -34,58 +33,20 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 
-def _b64decode(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-
-
 def message_from_zoom(resource: dict) -> Message:
-    """A ``format=raw`` message resource as the host's Message (parsed by host.mime, never dropped)."""
-    label_ids = resource.get("labelIds", [])
-    received = dt.datetime.fromtimestamp(int(resource.get("internalDate", "0")) / 1000, dt.UTC)
-    message = parse_message(
-        _b64decode(resource.get("raw", "")),
-        id=resource["id"],
-        thread_id=resource["threadId"],
-        folder_ids=zoom_labels.folder_ids(label_ids),
-        unread="UNREAD" in label_ids,
-        flagged="STARRED" in label_ids,
-        date_fallback=received,
-    )
-    message.provider_data.update(
-        historyId=resource.get("historyId"), labelIds=list(label_ids), internalDate=resource.get("internalDate")
-    )
-    return message
+    return google_messages.message_from_json(resource, zoom_labels.folder_ids)
 
 
 def update_from_labels(message_id: str, label_ids: Sequence[str]) -> MessageUpdate:
-    return MessageUpdate(
-        id=message_id,
-        folder_ids=zoom_labels.folder_ids(label_ids),
-        unread="UNREAD" in label_ids,
-        flagged="STARRED" in label_ids,
-    )
+    return google_messages.update_from_labels(message_id, label_ids, zoom_labels.folder_ids)
 
 
 #: What ``in:`` takes; any other folder the host's ``in:`` names is a label.
 PLACES = frozenset({"inbox", "sent", "drafts", "draft", "spam", "trash", "starred", "important", "anywhere"})
 
 
-def _place(match: re.Match[str]) -> str:
-    negated, value = match.group(1), match.group(2)
-    name = value.strip('"').lower()
-    if name == "archive":  # no archive label: mail in no place
-        places = ("inbox", "sent", "drafts", "spam", "trash")
-        return " ".join(f"-in:{p}" for p in places) if not negated else "{" + " ".join(f"in:{p}" for p in places) + "}"
-    if name in PLACES:
-        return f"{negated}in:{name}"
-    return f"{negated}label:{value}"
-
-
 def zoom_query(query: str) -> str:
-    """The host's operators are Zoom Mail's (Gmail's) but for dates (``2024-05-01`` -> ``2024/05/01``),
-    the archive and labels, which ``in:`` does not take (``in:Work`` -> ``label:Work``)."""
-    query = re.sub(r"\b(before|after):(\d{4})-(\d{2})-(\d{2})\b", r"\1:\2/\3/\4", query)
-    return re.sub(r'(?<!\S)(-?)in:("[^"]+"|\S+)', _place, query)
+    return google_messages.search_query(query, PLACES)
 
 
 class ZoomMail:
@@ -352,12 +313,12 @@ class ZoomMail:
         body = (part or {}).get("body", {})
         if body.get("attachmentId"):
             found = await self._call("GET", f"messages/{message_id}/attachments/{body['attachmentId']}", MEDIUM)
-            return _b64decode(found["data"])
+            return google_messages.b64decode(found["data"])
         if part is not None and "data" in body:
-            return _b64decode(body["data"])
+            return google_messages.b64decode(body["data"])
         # A part numbered otherwise (a recovered broken multipart): read it from the raw message.
         raw = await self._call("GET", f"messages/{message_id}", LIGHT, params={"format": "raw"})
-        return attachment_bytes(_b64decode(raw["raw"]), attachment_id)
+        return attachment_bytes(google_messages.b64decode(raw["raw"]), attachment_id)
 
     async def search(self, query: str, *, limit: int = 50) -> list[str]:
         ids: list[str] = []
