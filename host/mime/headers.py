@@ -30,6 +30,18 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 _STRAY_SURROGATE = re.compile("[\ud800-\udc7f\udd00-\udfff]")
 LONG_HEADER = 4096  # beyond this the stdlib's quadratic header parser is not given a whole header
 _CONTROL = re.compile(r"[\r\n\t\v\f]")
+# The everyday shapes of a mailbox, read without the stdlib's parser (most of the time of reading a message
+# went there): a dot-atom address, bare or in brackets after a phrase of atoms, a quoted name without
+# escapes, or the one UTF-8 word :func:`header_text` makes of a run of encoded words. Anything else (comments,
+# groups, escapes, encoded words elsewhere, 8-bit text) takes the stdlib's path.
+_BLANKS = re.compile(r"[ \t]+")
+_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_ADDR_SPEC = rf"{_ATOM}(?:\.{_ATOM})*@{_ATOM}(?:\.{_ATOM})*"
+_SIMPLE_MAILBOX = re.compile(
+    rf"[ \t]*(?:(?P<bare>{_ADDR_SPEC})"
+    rf"|(?:=\?utf-8\?b\?(?P<word>[A-Za-z0-9+/]*={{0,2}})\?=|(?P<atoms>{_ATOM}(?:[ \t]+{_ATOM})*)"
+    rf"|\"(?P<quoted>[^\"\\\x00-\x1f\x7f]*)\")?[ \t]*<(?P<angle>{_ADDR_SPEC})>)[ \t]*(?:,|$)"
+)
 
 
 class _CachedRegistry(HeaderRegistry):
@@ -58,6 +70,8 @@ def header_text(raw: str, notes: list[str]) -> str:
 
 def decoded(raw: str, notes: list[str]) -> str:
     """The text of a raw header value as a reader sees it: unfolded, RFC 2047 words decoded, one line."""
+    if raw.isascii() and raw.isprintable() and "=?" not in raw:  # most headers: nothing to unfold or decode
+        return raw.strip()
     text = _ENCODED_RUN.sub(lambda match: _decode_run(match.group(0), notes), _unfolded(raw, notes))
     return _CONTROL.sub(" ", legible(text)).strip()
 
@@ -148,10 +162,46 @@ def addresses(text: str) -> tuple[Address, ...]:
 def _parse_mailboxes(text: str) -> list[tuple[str, str]]:
     if len(text) > LONG_HEADER:  # one "mailbox" this long is garbage: keep what looks like an address
         return [("", match.group(0)) for match in _MAILBOX.finditer(text)]
+    simple = _simple_mailboxes(text)
+    if simple is not None:
+        return simple
     try:
         return [(address.display_name, address.addr_spec) for address in FACTORY("to", text).addresses]
     except Exception:
         return email.utils.getaddresses([_decode_words(text)])
+
+
+def _simple_mailboxes(text: str) -> list[tuple[str, str]] | None:
+    """The ``(display name, address)`` pairs of a list of everyday mailboxes, as the stdlib's parser reads
+    them; None when any part of ``text`` is not of that kind."""
+    found, position = [], 0
+    while position < len(text):
+        match = _SIMPLE_MAILBOX.match(text, position)
+        if match is None:
+            return None
+        bare, atoms, quoted, word, angle = match.group("bare", "atoms", "quoted", "word", "angle")
+        if bare is not None:
+            found.append(("", bare))
+        elif atoms is not None:
+            if "=?" in atoms:  # the stdlib reads an atom that starts like an encoded word as one
+                return None
+            found.append((" ".join(atoms.split()), angle))
+        elif quoted is not None:
+            if "=?" in quoted:  # the stdlib decodes encoded words even inside quotes
+                return None
+            found.append((quoted, angle))
+        elif word is not None:
+            try:
+                name = base64.b64decode(word, validate=True).decode("utf-8")
+            except ValueError:  # not what header_text writes: let the stdlib judge it
+                return None
+            if "\r" in name or "\n" in name:  # the stdlib refuses such a name; its fallback reads the header
+                return None
+            found.append((_BLANKS.sub(" ", name), angle))  # as the stdlib, which reads the words' blanks as folding
+        else:
+            found.append(("", angle))
+        position = match.end()
+    return found if found and not text.rstrip().endswith(",") else None
 
 
 def _mailbox_chunks(text: str) -> list[str]:

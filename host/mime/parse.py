@@ -406,7 +406,8 @@ def _raw_filename(part: MimePart) -> str | None:
     """The filename parameter (else the type's name), read from the raw header so 8-bit names decode too."""
     raw = _raw_headers(part)
     for header, parameter in (("content-disposition", "filename"), ("content-type", "name")):
-        if header in raw:
+        # A parameter's name is never encoded: a header without these letters has no such parameter.
+        if header in raw and parameter in raw[header].lower():
             value = headers.parameters(header, headers.header_text(raw[header], [])).get(parameter)
             if isinstance(value, str) and value.strip():
                 return value

@@ -1,0 +1,77 @@
+"""The parser's shortcuts for everyday headers read exactly what the stdlib's header parser reads.
+
+Each shortcut either answers as the stdlib would or declines (None): generated values close to the
+everyday shapes, with the characters that make them unusual mixed in, must never get a different answer.
+"""
+
+from __future__ import annotations
+
+import base64
+
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from host.mime.headers import FACTORY, _simple_mailboxes
+from host.mime.parts import _simple_parameterized
+
+MANY = settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+# Mostly token characters, with the ones that end or change a token or a quoted string.
+_PIECE = st.sampled_from(["a", "B", "z", "0", ".", "-", "_", "'", "*", "%", "=?", "?=", "!", "~"])
+_SPECIAL = st.sampled_from([" ", "\t", '"', "\\", ";", ",", "=", "(", ")", "<", ">", "@", ":", "/", "é", "[", "]"])
+_CLEAN = st.lists(st.sampled_from(["a", "B", "0", ".", "-", "_"]), min_size=1, max_size=6).map("".join)
+_TEXT = st.one_of(_CLEAN, st.lists(st.one_of(_PIECE, _PIECE, _PIECE, _SPECIAL), max_size=8).map("".join))
+
+
+def _parameter(name: str, value: str, quoted: bool, space: str) -> str:
+    return f";{space}{name}={value}{space}" if not quoted else f';{space}{name}="{value}"{space}'
+
+
+_PARAMETERS = st.lists(
+    st.builds(_parameter, st.one_of(st.sampled_from(["charset", "boundary", "name", "Name"]), _TEXT), _TEXT,
+              st.booleans(), st.sampled_from(["", " ", "\t"])),
+    max_size=4,
+).map("".join)  # fmt: skip
+_TYPES = st.one_of(st.sampled_from(["text/plain", "multipart/mixed", "Text/HTML", "attachment", "inline"]), _TEXT)
+
+
+@MANY
+@given(name=st.sampled_from(["content-type", "content-disposition"]), head=_TYPES, parameters=_PARAMETERS)
+@example(name="content-type", head="text/plain", parameters='; a=b; A="c"')
+@example(name="content-type", head="text/plain", parameters='; a=""')
+@example(name="content-type", head="text/plain", parameters=";")
+@example(name="content-disposition", head="attachment", parameters="; filename*=utf-8''%E2%82%AC.pdf")
+def test_simple_parameterized_headers_read_as_the_stdlib_reads_them(name, head, parameters):
+    value = head + parameters
+    simple = _simple_parameterized(name, value)
+    if simple is not None:
+        assert simple == str(FACTORY(name, value))
+
+
+def _word(text: str) -> str:
+    return "=?utf-8?b?" + base64.b64encode(text.encode()).decode() + "?="
+
+
+_ADDRESS = st.builds(lambda local, domain: f"{local}@{domain}", _TEXT, _TEXT)
+_NAME = st.one_of(_TEXT, _TEXT.map(lambda text: f'"{text}"'), st.text(max_size=6).map(_word), st.just(""))
+_MAILBOX = st.one_of(_ADDRESS, st.builds(lambda name, address: f"{name} <{address}>", _NAME, _ADDRESS))
+
+
+@MANY
+@given(mailboxes=st.lists(_MAILBOX, min_size=1, max_size=3), separator=st.sampled_from([", ", ",", " ,", ";"]))
+@example(mailboxes=["Jane Doe <jane@example.com>", '"Doe, Jane" <d@example.com>'], separator=", ")
+@example(mailboxes=[f"{_word('Zoë, Ü')} <z@example.com>"], separator=", ")
+@example(mailboxes=["=?utf-8?q?x?= <a@b>"], separator=", ")
+def test_simple_mailboxes_read_as_the_stdlib_reads_them(mailboxes, separator):
+    text = separator.join(mailboxes)
+    simple = _simple_mailboxes(text)
+    if simple is not None:
+        assert simple == [(address.display_name, address.addr_spec) for address in FACTORY("to", text).addresses]
+
+
+def test_the_shortcuts_take_the_everyday_shapes():
+    """They must answer for what mail mostly holds, or they save nothing."""
+    assert _simple_parameterized("content-type", 'multipart/alternative; boundary="=_b_1"') is not None
+    assert _simple_parameterized("content-type", "text/plain; charset=utf-8; format=flowed") is not None
+    assert _simple_parameterized("content-disposition", 'attachment; filename="report.pdf"') is not None
+    assert _simple_mailboxes(f'Ana <ana@example.com>, "Doe, J" <j@example.com>, {_word("Zoë")} <z@x.org>, b@c.d')
