@@ -35,18 +35,18 @@ def test_every_endpoint_is_a_documented_method_with_its_path_parameters_and_scop
     methods = {api: _methods(document) for api, document in documents.items()}
     assert len(emulator.api.endpoints) >= 40
     for endpoint in emulator.api.endpoints:
-        api = endpoint.method_id.split(".")[0]
+        api = endpoint.operation_id.split(".")[0]
         document = documents[api]
-        method = methods[api].get(endpoint.method_id)
-        assert method is not None, f"{endpoint.method_id} is not in the {api} discovery document"
-        assert endpoint.http_method == method["httpMethod"], endpoint.method_id
+        method = methods[api].get(endpoint.operation_id)
+        assert method is not None, f"{endpoint.operation_id} is not in the {api} discovery document"
+        assert endpoint.http_method == method["httpMethod"], endpoint.operation_id
         assert endpoint.path == "/" + document["servicePath"] + method.get("flatPath", method["path"]), (
-            endpoint.method_id
+            endpoint.operation_id
         )
         documented = method.get("parameters", {})
         query_params = {name for name, p in documented.items() if p["location"] == "query"}
-        assert endpoint.params <= query_params, (endpoint.method_id, endpoint.params - query_params)
-        assert set(endpoint.scopes) == set(method["scopes"]), endpoint.method_id
+        assert endpoint.params <= query_params, (endpoint.operation_id, endpoint.params - query_params)
+        assert set(endpoint.scopes) == set(method["scopes"]), endpoint.operation_id
     assert set(documents["gmail"]["parameters"]) & set(documents["calendar"]["parameters"]) >= GLOBAL_PARAMS
 
 

@@ -8,6 +8,7 @@ import json
 import re
 from collections.abc import Callable
 
+from host.sandbox.api_routing import Call, Endpoint
 from host.sandbox.calendar_store import (
     ROLES,
     CalendarStore,
@@ -17,7 +18,6 @@ from host.sandbox.calendar_store import (
     when,
 )
 from provider_gmail.emulator.errors import GoogleError, bad_request
-from provider_gmail.emulator.routing import Call, Endpoint
 
 BASE = "/calendar/v3"
 C = "https://www.googleapis.com/auth/calendar"

@@ -7,6 +7,7 @@ from typing import Any
 
 from starlette.applications import Starlette
 
+from host.sandbox.api_routing import Call, Endpoint
 from host.sandbox.calendar_store import CalendarStore
 from host.sandbox.datagen import OWNER, generate_calendars
 from host.sandbox.datagen import Mailbox as GeneratedMailbox
@@ -20,7 +21,7 @@ from provider_zoommail.emulator.calendar import CalendarApi
 from provider_zoommail.emulator.errors import ZoomError
 from provider_zoommail.emulator.mail import MailApi
 from provider_zoommail.emulator.mailbox import ZoomMailbox
-from provider_zoommail.emulator.routing import Api, Call, Endpoint
+from provider_zoommail.emulator.routing import Api
 from provider_zoommail.emulator.seed import seed_calendars, seed_mailbox
 
 #: Zoom's OAuth paths (zoom.us) and the profile the host reads after sign-in (api.zoom.us).

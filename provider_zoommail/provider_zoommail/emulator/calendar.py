@@ -13,6 +13,7 @@ import json
 import re
 from collections.abc import Callable
 
+from host.sandbox.api_routing import Call, Endpoint
 from host.sandbox.calendar_store import (
     ROLES,
     CalendarStore,
@@ -21,7 +22,6 @@ from host.sandbox.calendar_store import (
     rfc3339,
 )
 from provider_zoommail.emulator.errors import ZoomError, bad_request, not_found
-from provider_zoommail.emulator.routing import Call, Endpoint
 
 BASE = "/v2/calendars"
 # The spec's x-macro-scopes: the user's own scope or the admin's.

@@ -5,12 +5,12 @@ from __future__ import annotations
 import base64
 from collections.abc import Callable, Iterator
 
+from host.sandbox.api_routing import Call, Endpoint
 from host.sandbox.gmail_query import Candidate, parse
 from host.sandbox.labelled_mailbox import StoredMessage
 from host.sandbox.mime_payload import attachment_data, b64url, from_b64url, part_id_of, payload
 from provider_zoommail.emulator.errors import ZoomError, bad_request, not_found
 from provider_zoommail.emulator.mailbox import ZoomMailbox
-from provider_zoommail.emulator.routing import Call, Endpoint
 
 BASE = "/v2/emails/mailboxes/{email}"
 # The spec's x-macro-scopes: the user's own scope or the admin's.
