@@ -173,7 +173,7 @@ class LabelledMailbox:
 
     def label(self, label_id: str) -> dict:
         if label_id not in self.labels:
-            raise self._not_found()
+            raise self.not_found()
         return self.labels[label_id]
 
     def label_with_counts(self, label_id: str) -> dict:
@@ -206,7 +206,7 @@ class LabelledMailbox:
         """Label id -> the name search's ``label:`` takes."""
         return {label_id: label["name"] for label_id, label in self.labels.items()}
 
-    def _not_found(self) -> ApiError:
+    def not_found(self) -> ApiError:
         return ApiError(404, self.NOT_FOUND, reason="notFound")
 
     # -- messages ------------------------------------------------------------------------------------
@@ -214,7 +214,7 @@ class LabelledMailbox:
     def message(self, message_id: str) -> StoredMessage:
         message = self.messages.get(message_id)
         if message is None:
-            raise self._not_found()
+            raise self.not_found()
         return message
 
     def newest_first(self, after: tuple[int, str] | None = None) -> Iterator[StoredMessage]:
@@ -304,7 +304,7 @@ class LabelledMailbox:
     def _thread_for(self, found: Facts, thread_id: str | None) -> str | None:
         if thread_id is not None:
             if thread_id not in self.threads:
-                raise self._not_found()
+                raise self.not_found()
             first = self.messages[self.threads[thread_id][0]]
             # A message stays in the asked-for thread only when the subjects agree.
             if _normalised_subject(first.facts().subject) == _normalised_subject(found.subject):
@@ -356,7 +356,7 @@ class LabelledMailbox:
 
     def draft(self, draft_id: str) -> StoredMessage:
         if draft_id not in self.drafts:
-            raise self._not_found()
+            raise self.not_found()
         return self.messages[self.drafts[draft_id]]
 
     def create_draft(self, raw: bytes, thread_id: str | None) -> str:
