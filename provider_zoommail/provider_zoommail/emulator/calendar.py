@@ -1,4 +1,5 @@
-"""Zoom Calendar as the emulator serves it: the handlers of ``/v2/calendars/...``.
+"""Zoom Calendar as the emulator serves it (:mod:`host.sandbox.calendar_api`) with Zoom's own: PATCH-only
+events, list-shaped freeBusy, the users' settings, the endpoints of ``/v2/calendars/...``.
 
 No conferencing but Zoom's: a write never adds any other meeting, and when the user's
 ``autoAddZoomMeeting`` setting is on, the server itself adds a Zoom meeting to each event the user
@@ -7,20 +8,13 @@ creates (its join link in the location, when that is empty, and in the descripti
 
 from __future__ import annotations
 
-import base64
-import datetime as dt
-import json
 import re
 from collections.abc import Callable
 
+from host.sandbox import calendar_api
 from host.sandbox.api_routing import Call, Endpoint
-from host.sandbox.calendar_store import (
-    ROLES,
-    CalendarStore,
-    full_sync_required,
-    parse_time,
-    rfc3339,
-)
+from host.sandbox.calendar_api import page_token, read_page_token
+from host.sandbox.calendar_store import CalendarStore
 from provider_zoommail.emulator.errors import ZoomError, bad_request, not_found
 
 BASE = "/v2/calendars"
@@ -46,8 +40,6 @@ WRITABLE = (
     "guestsCanInviteOthers",
     "guestsCanSeeOtherGuests",
 )
-#: A syncToken cannot be combined with a time window or an order.
-NOT_WITH_SYNC_TOKEN = ("orderBy", "timeMin", "timeMax")
 #: The user settings and their defaults (the spec's settings resource); values are strings.
 SETTINGS = {
     "autoAddZoomMeeting": "false",
@@ -64,58 +56,19 @@ SETTINGS = {
 #: A Zoom join link, as the server recognises one in an event's text.
 JOIN_URL = re.compile(r"https://(?:[\w-]+\.)*zoom\.us/j/\d+")
 BOOLEAN_SETTINGS = frozenset(k for k, v in SETTINGS.items() if v in ("true", "false"))
-MAX_FREEBUSY_ITEMS = 50
-EVENT_ID = re.compile(r"[a-v0-9]{5,1024}")
 
 
-def _now() -> str:
-    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+class CalendarApi(calendar_api.CalendarApi):
+    """The Calendar endpoints over the emulator's :class:`CalendarStore`, with the users' settings."""
 
-
-def _page(data: dict) -> str:
-    return base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("=")
-
-
-def _unpage(text: str | None) -> dict:
-    if not text:
-        return {}
-    try:
-        value = json.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
-    except ValueError:
-        raise bad_request("Invalid page token.") from None
-    if not isinstance(value, dict):
-        raise bad_request("Invalid page token.")
-    return value
-
-
-class CalendarApi:
-    """The Calendar endpoints over the emulator's :class:`CalendarStore`."""
+    CALENDAR_ID = "calId"
+    WRITABLE = WRITABLE
+    NOT_FOUND = "Not Found."
 
     def __init__(self, store: CalendarStore, owners: dict[str, str], expire_cursor: Callable[[], bool]) -> None:
-        self.store = store
-        self.owners = owners  # calendar id -> its owner's address
+        super().__init__(store, owners, expire_cursor)
         self.settings: dict[str, dict[str, str]] = {}  # user email -> setting id -> value
         self._meetings = iter(range(81_234_567_890, 10**12, 7919))
-        # Asks the fault injector whether a sync token should be answered as forgotten.
-        self.expire_cursor = expire_cursor
-
-    # -- rendering -----------------------------------------------------------------------------------
-
-    def render(self, event: dict, user: str) -> dict:
-        """An event as ``user`` sees it: ``self`` set on their own attendee, organizer and creator."""
-        if event.get("status") == "cancelled" and "start" not in event:
-            return event
-        shown = dict(event)
-        for key in ("organizer", "creator"):
-            if isinstance(shown.get(key), dict):
-                shown[key] = {**shown[key], **({"self": True} if shown[key].get("email", "").lower() == user else {})}
-        if shown.get("attendees"):
-            shown["attendees"] = [
-                {**a, **({"self": True} if a.get("email", "").lower() == user else {})} for a in shown["attendees"]
-            ]
-        return shown
-
-    # -- calendarList and calendars ---------------------------------------------------------------------
 
     def _user(self, call: Call) -> str:
         user = call.path["userIdentifier"]
@@ -123,123 +76,16 @@ class CalendarApi:
             raise ZoomError(403, f"Forbidden. {call.user.email} may not read the calendars of {user}.")
         return call.user.email.lower()
 
-    def calendar_list(self, call: Call) -> dict:
+    def check_user(self, call: Call) -> None:
         self._user(call)
-        least = call.arg("minAccessRole") or "freeBusyReader"
-        if least not in ROLES[1:]:
-            raise bad_request(f"Invalid value for minAccessRole: {least}")
-        items = [
-            item
-            for item in self.store.calendar_list(call.user.email)
-            if ROLES.index(item["accessRole"]) >= ROLES.index(least)
-        ]
-        call.int_arg("maxResults", 100, minimum=1, maximum=250)
-        return {"kind": "calendar#calendarList", "etag": '"list"', "items": items}
 
-    def calendar_list_get(self, call: Call) -> dict:
-        self._user(call)
-        calendar_id = self.store.require(call.user.email, call.path["calendarId"], "freeBusyReader")
-        for item in self.store.calendar_list(call.user.email):
-            if item["id"] == calendar_id:
-                return item
-        raise not_found()
+    def server_fields(self, call: Call, calendar_id: str, event_id: str, event: dict) -> dict:
+        return {"organizer": {"email": self.owners.get(calendar_id, call.user.email)}, "iCalUID": f"{event_id}@zoom.us"}
 
-    def calendars_get(self, call: Call) -> dict:
-        calendar_id = self.store.require(call.user.email, call.path["calId"], "freeBusyReader")
-        return self.store.calendars[calendar_id]
-
-    # -- events ----------------------------------------------------------------------------------------
-
-    def events_list(self, call: Call) -> dict:
-        calendar_id = self.store.require(call.user.email, call.path["calId"], "reader")
-        single = call.bool_arg("singleEvents")
-        limit = call.int_arg("maxResults", 250, minimum=1, maximum=2500)
-        page = _unpage(call.arg("pageToken"))
-        sync_text = call.arg("syncToken")
-        order = call.arg("orderBy")
-        if order not in (None, "startTime", "updated"):
-            raise bad_request(f"Invalid value for orderBy: {order}")
-        if order == "startTime" and not single:
-            raise bad_request("The requested ordering is not available for the particular query.")
-        if sync_text is not None:
-            for name in NOT_WITH_SYNC_TOKEN:
-                if call.arg(name) is not None:
-                    raise bad_request(f"Sync token cannot be used together with {name}.")
-            if call.arg("showDeleted") == "false":
-                raise bad_request("showDeleted=false cannot be used with a sync token.")
-            token = self.store.read_token(calendar_id, sync_text)
-            if self.expire_cursor():
-                raise full_sync_required()
-            start = dt.datetime.fromisoformat(token["w"][0]) if token["w"][0] else None
-            end = dt.datetime.fromisoformat(token["w"][1]) if token["w"][1] else None
-            events = self.store.changed_since(calendar_id, token, single=single)
-        else:
-            start = parse_time(call.arg("timeMin"), "timeMin") if call.arg("timeMin") else None
-            end = parse_time(call.arg("timeMax"), "timeMax") if call.arg("timeMax") else None
-            if start is not None and end is not None and end <= start:
-                raise bad_request("The specified time range is empty.")
-            events = list(
-                self.store.listing(
-                    calendar_id, start=start, end=end, single=single, show_deleted=call.bool_arg("showDeleted")
-                )
-            )
-        if order == "startTime":
-            events.sort(key=lambda e: self.store.span(calendar_id, e)[0])
-        elif order == "updated":
-            events.sort(key=lambda e: e.get("updated", ""))
-        sequence = page.get("s", self.store.sequence)
-        offset = int(page.get("o", 0))
-        chosen = events[offset : offset + limit]
-        calendar = self.store.calendars[calendar_id]
-        entry = self.store.entries[(call.user.email.lower(), calendar_id)]
-        result = {
-            "kind": "calendar#events",
-            "etag": f'"{sequence}"',
-            "summary": calendar["summary"],
-            "description": calendar["description"],
-            "updated": _now(),
-            "timeZone": calendar["timeZone"],
-            "accessRole": entry["accessRole"],
-            "defaultReminders": [],
-            "items": [self.render(e, call.user.email.lower()) for e in chosen],
-        }
-        if offset + limit < len(events):
-            result["nextPageToken"] = _page({"o": offset + limit, "s": sequence})
-        else:
-            token = {"c": calendar_id, "s": sequence, "w": [v.isoformat() if v else None for v in (start, end)]}
-            token["e"] = single
-            result["nextSyncToken"] = base64.urlsafe_b64encode(json.dumps(token).encode()).decode().rstrip("=")
-        return result
-
-    def events_get(self, call: Call) -> dict:
-        calendar_id = self.store.require(call.user.email, call.path["calId"], "reader")
-        return self.render(self.store.event(calendar_id, call.path["eventId"]), call.user.email.lower())
-
-    def events_instances(self, call: Call) -> dict:
-        calendar_id = self.store.require(call.user.email, call.path["calId"], "reader")
-        master = self.store.event(calendar_id, call.path["eventId"])
-        if not master.get("recurrence"):
-            raise bad_request("The event is not a recurring event.")
-        start = parse_time(call.arg("timeMin"), "timeMin") if call.arg("timeMin") else None
-        end = parse_time(call.arg("timeMax"), "timeMax") if call.arg("timeMax") else None
-        instances = self.store.expand(calendar_id, master, start, end)
-        if not call.bool_arg("showDeleted"):
-            instances = [i for i in instances if i.get("status") != "cancelled"]
-        limit = call.int_arg("maxResults", 250, minimum=1, maximum=2500)
-        offset = int(_unpage(call.arg("pageToken")).get("o", 0))
-        result = {
-            "kind": "calendar#events",
-            "items": [self.render(i, call.user.email.lower()) for i in instances[offset : offset + limit]],
-        }
-        if offset + limit < len(instances):
-            result["nextPageToken"] = _page({"o": offset + limit})
-        return result
-
-    def _send_updates(self, call: Call) -> str:
-        value = call.arg("sendUpdates") or "none"
-        if value not in ("all", "externalOnly", "none"):
-            raise bad_request(f"Invalid value for sendUpdates: {value}")
-        return value
+    def on_insert(self, call: Call, event: dict, body: dict) -> None:
+        """A new event gets a Zoom meeting when the user's ``autoAddZoomMeeting`` is on; nothing else."""
+        if self.auto_adds_zoom_meeting(call.user.email):
+            self._add_zoom_meeting(event)
 
     def auto_adds_zoom_meeting(self, user: str) -> bool:
         return self.settings.get(user.lower(), {}).get("autoAddZoomMeeting", SETTINGS["autoAddZoomMeeting"]) == "true"
@@ -257,115 +103,20 @@ class CalendarApi:
         text = f"Join Zoom Meeting: {join_url}\nMeeting ID: {meeting_id}"
         event["description"] = f"{event['description']}\n\n{text}" if event.get("description") else text
 
-    def _validated(self, calendar_id: str, event: dict) -> None:
-        """Checks a written event and fills in what the server keeps: attendees' answers and which
-        attendee is the organizer (the request body has no organizer flag; the answer has)."""
-        if "start" not in event or "end" not in event:
-            raise bad_request("Missing end time." if "start" in event else "Missing start time.")
-        start, end = self.store.span(calendar_id, event)
-        if end < start:
-            raise bad_request("The specified time range is empty.")
+    def server_attendees(self, event: dict) -> None:
+        """Which attendee is the organizer: the request body has no organizer flag; the answer has."""
         organizer = str((event.get("organizer") or {}).get("email", "")).lower()
         for attendee in event.get("attendees") or []:
-            if not isinstance(attendee, dict) or "@" not in str(attendee.get("email", "")):
-                raise bad_request("Invalid attendee email.")
-            attendee.setdefault("responseStatus", "needsAction")
             attendee.pop("organizer", None)
             if attendee["email"].lower() == organizer:
                 attendee["organizer"] = True
 
-    def _notify(self, calendar_id: str, event: dict, send_updates: str, action: str) -> None:
-        if send_updates == "none":
-            return
-        owner_domain = self.owners.get(calendar_id, "").partition("@")[2]
-        recipients = [
-            a["email"]
-            for a in event.get("attendees") or []
-            if not a.get("organizer") and (send_updates == "all" or a["email"].partition("@")[2] != owner_domain)
-        ]
-        self.store.notifications.append({"eventId": event["id"], "action": action, "to": recipients})
+    def already_deleted(self) -> Exception:
+        return not_found("Not Found. The event was deleted.")
 
-    def events_insert(self, call: Call) -> dict:
-        calendar_id = self.store.require(call.user.email, call.path["calId"], "writer")
-        body = call.json()
-        send_updates = self._send_updates(call)
-        event = {k: body[k] for k in WRITABLE if k in body}
-        event_id = self.store.new_id()
-        owner = self.owners.get(calendar_id, call.user.email)
-        now = _now()
-        event.update(
-            kind="calendar#event",
-            id=event_id,
-            status=event.get("status", "confirmed"),
-            created=now,
-            updated=now,
-            creator={"email": call.user.email},
-            organizer={"email": owner},
-            iCalUID=f"{event_id}@zoom.us",
-            sequence=0,
-        )
-        self._validated(calendar_id, event)
-        if self.auto_adds_zoom_meeting(call.user.email):
-            self._add_zoom_meeting(event)
-        self.store.put(calendar_id, event)
-        self._notify(calendar_id, event, send_updates, "created")
-        return self.render(event, call.user.email.lower())
-
-    def events_patch(self, call: Call) -> dict:
-        calendar_id = self.store.require(call.user.email, call.path["calId"], "writer")
-        current = self.store.event(calendar_id, call.path["eventId"])
-        send_updates = self._send_updates(call)
-        changes = {k: v for k, v in call.json().items() if k in WRITABLE}
-        event = {**current, **changes}
-        event.update(updated=_now(), sequence=int(current.get("sequence", 0)) + 1)
-        self._validated(calendar_id, event)
-        self.store.put(calendar_id, event)
-        self._notify(calendar_id, event, send_updates, "updated")
-        return self.render(event, call.user.email.lower())
-
-    def events_delete(self, call: Call) -> None:
-        calendar_id = self.store.require(call.user.email, call.path["calId"], "writer")
-        current = self.store.event(calendar_id, call.path["eventId"])
-        send_updates = self._send_updates(call)
-        if current.get("status") == "cancelled":
-            raise not_found("Not Found. The event was deleted.")
-        self.store.put(calendar_id, {**current, "status": "cancelled", "updated": _now()})
-        self._notify(calendar_id, current, send_updates, "cancelled")
-
-    def freebusy(self, call: Call) -> dict:
-        body = call.json()
-        if not body.get("timeMin") or not body.get("timeMax"):
-            raise bad_request("Missing timeMin or timeMax.")
-        start, end = parse_time(body["timeMin"]), parse_time(body["timeMax"], "timeMax")
-        if end <= start:
-            raise bad_request("The specified time range is empty.")
-        items = body.get("items") or []
-        if len(items) > MAX_FREEBUSY_ITEMS:
-            raise bad_request(
-                f"Too many calendars requested: at most {MAX_FREEBUSY_ITEMS} a call.",
-            )
-        calendars: list[dict] = []
-        for item in items:
-            requested = str(item.get("id", ""))
-            calendar_id = self.store.resolve(call.user.email, requested)
-            if calendar_id not in self.store.calendars:
-                calendars.append({"id": requested, "errors": [{"domain": "global", "reason": "notFound"}], "busy": []})
-                continue
-            busy = self.store.busy(calendar_id, start, end)
-            calendars.append(
-                {
-                    "id": requested,
-                    "busy": [
-                        {"start": rfc3339(s.astimezone(dt.UTC)), "end": rfc3339(e.astimezone(dt.UTC))} for s, e in busy
-                    ],
-                }
-            )
-        return {
-            "kind": "calendar#freeBusy",
-            "timeMin": body["timeMin"],
-            "timeMax": body["timeMax"],
-            "calendars": calendars,
-        }
+    def freebusy_calendars(self, calendars: list[tuple[str, dict]]) -> list[dict]:
+        """Zoom's free/busy answer lists the calendars, each with its id."""
+        return [{"id": requested, **entry} for requested, entry in calendars]
 
     # -- user settings ---------------------------------------------------------------------------------
 
@@ -377,7 +128,7 @@ class CalendarApi:
     def settings_list(self, call: Call) -> dict:
         user = self._user(call)
         limit = call.int_arg("maxResults", 100, minimum=1, maximum=250)
-        offset = int(_unpage(call.arg("pageToken")).get("o", 0))
+        offset = int(read_page_token(call.arg("pageToken")).get("o", 0))
         names = list(SETTINGS)
         result: dict = {
             "kind": "calendar#settings",
@@ -385,7 +136,7 @@ class CalendarApi:
             "items": [self._setting(user, name) for name in names[offset : offset + limit]],
         }
         if offset + limit < len(names):
-            result["nextPageToken"] = _page({"o": offset + limit})
+            result["nextPageToken"] = page_token({"o": offset + limit})
         return result
 
     def settings_get(self, call: Call) -> dict:
