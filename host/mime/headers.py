@@ -43,6 +43,16 @@ _SIMPLE_MAILBOX = re.compile(
     rf"|\"(?P<quoted>[^\"\\\x00-\x1f\x7f]*)\")?[ \t]*<(?P<angle>{_ADDR_SPEC})>)[ \t]*(?:,|$)"
 )
 
+# Content-Type and Content-Disposition of the everyday shape: tokens and plain quoted values, no RFC 2231,
+# no encoded words, no comments, no repeated names. The stdlib reads them as the names and values they show.
+_TOKEN = r"[!#$%&'*+\-.^_`{|}~0-9A-Za-z]+"
+_ATTRIBUTE = r"[!#$&+\-.^_`{|}~0-9A-Za-z]+"  # a token without RFC 2231's "*", "'" and "%"
+_PARAMETERIZED = {
+    "content-type": re.compile(rf"({_TOKEN}/{_TOKEN})((?:;.*)?)"),
+    "content-disposition": re.compile(rf"({_TOKEN})((?:;.*)?)"),
+}
+_PARAMETER = re.compile(rf""";[ \t]*({_ATTRIBUTE})=(?:({_ATTRIBUTE})|"([ !#-\[\]-~]*)")[ \t]*""")
+
 
 class _CachedRegistry(HeaderRegistry):
     """The standard header registry, minus its habit of building a new class for every header it parses
@@ -232,8 +242,34 @@ def _mailbox_chunks(text: str) -> list[str]:
     return [chunk for chunk in chunks if chunk.strip()]
 
 
+def simple_parameters(name: str, text: str) -> tuple[str, list[tuple[str, str]]] | None:
+    """The value and the ``(name, value)`` parameters of a Content-Type or Content-Disposition of the everyday
+    shape, as the stdlib's parser reads them; None for any other header or shape."""
+    shape = _PARAMETERIZED.get(name.lower())
+    head = shape.fullmatch(text) if shape is not None else None
+    if head is None:
+        return None
+    found: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    rest, position = head.group(2), 0
+    while position < len(rest):
+        match = _PARAMETER.match(rest, position)
+        if match is None:
+            return None
+        parameter, token, quoted = match.groups()
+        value = token if token is not None else quoted
+        if not value or "=?" in value or parameter.lower() in seen:
+            return None
+        seen.add(parameter.lower())
+        found.append((parameter, value))
+        position = match.end()
+    return head.group(1), found
+
+
 def parameters(name: str, text: str) -> dict[str, str]:
     """The parameters of a Content-Type or Content-Disposition value, RFC 2231 and RFC 2047 decoded."""
+    if (simple := simple_parameters(name, text[:LONG_HEADER])) is not None:
+        return {key.lower(): value for key, value in simple[1]}
     try:
         return {key: legible(value) for key, value in FACTORY(name, text[:LONG_HEADER]).params.items()}
     except Exception:

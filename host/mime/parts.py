@@ -13,7 +13,7 @@ from email.message import Message
 from email.parser import BytesParser
 from email.policy import EmailPolicy
 
-from host.mime.headers import FACTORY, LONG_HEADER
+from host.mime.headers import FACTORY, LONG_HEADER, simple_parameters
 
 _BOUNDARY_LINE = re.compile(rb'^--([^\s"]{1,200})[ \t]*\r?$', re.MULTILINE)
 
@@ -34,45 +34,15 @@ class _TolerantPolicy(EmailPolicy):
 def _parsed_header(name: str, value: str) -> object:
     # The stdlib's parser takes quadratic time on long structured headers; no real Content-Type needs more.
     unfolded = _LINE_BREAK.sub("", value)[:LONG_HEADER]
-    if name.lower() in _PARAMETERIZED and (simple := _simple_parameterized(name.lower(), unfolded)) is not None:
-        return simple
+    # Every multipart has a boundary of its own, so its Content-Type is never in this cache, and the stdlib
+    # takes as long to parse it as the rest of the part: the everyday shape is read without it.
+    if (simple := simple_parameters(name, unfolded)) is not None:
+        head, params = simple
+        return "; ".join([head, *(f'{key}="{value}"' for key, value in params)])  # the stdlib's text of it
     try:
         return FACTORY(name, unfolded)
     except Exception:
         return unfolded
-
-
-# Every multipart has a boundary of its own, so its Content-Type is never in the cache above, and the stdlib
-# takes as long to parse it as the rest of the part. The everyday shape (tokens and plain quoted values, no
-# RFC 2231, no encoded words, no comments, no repeated names) reads the same as the stdlib's text of it:
-# the value in quotes after each parameter name.
-_TOKEN = r"[!#$%&'*+\-.^_`{|}~0-9A-Za-z]+"
-_ATTRIBUTE = r"[!#$&+\-.^_`{|}~0-9A-Za-z]+"  # a token without RFC 2231's "*", "'" and "%"
-_PARAMETERIZED = {
-    "content-type": re.compile(rf"({_TOKEN}/{_TOKEN})((?:;.*)?)"),
-    "content-disposition": re.compile(rf"({_TOKEN})((?:;.*)?)"),
-}
-_PARAMETER = re.compile(rf""";[ \t]*({_ATTRIBUTE})=(?:({_ATTRIBUTE})|"([ !#-\[\]-~]*)")[ \t]*""")
-
-
-def _simple_parameterized(name: str, unfolded: str) -> str | None:
-    """The stdlib's text of a Content-Type or Content-Disposition of the everyday shape; None for others."""
-    head = _PARAMETERIZED[name].fullmatch(unfolded)
-    if head is None:
-        return None
-    rendered, seen, rest, position = [head.group(1)], set(), head.group(2), 0
-    while position < len(rest):
-        match = _PARAMETER.match(rest, position)
-        if match is None:
-            return None
-        parameter, token, quoted = match.groups()
-        text = token if token is not None else quoted
-        if not text or "=?" in text or parameter.lower() in seen:
-            return None
-        seen.add(parameter.lower())
-        rendered.append(f'{parameter}="{text}"')
-        position = match.end()
-    return "; ".join(rendered)
 
 
 TOLERANT = _TolerantPolicy(header_factory=FACTORY)

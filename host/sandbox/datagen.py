@@ -206,6 +206,9 @@ class Mailbox:
         self._slots = lru_cache(maxsize=1024)(self._thread_slots)
         self._thread = lru_cache(maxsize=4096)(self._thread_info)
         self.id_of = lru_cache(maxsize=16384)(self.id_of)  # type: ignore[method-assign]
+        # An emulator often reads a message twice in one answer (its bytes, then its snippet from them):
+        # the last few are kept, not the mailbox (100,000 messages would hold hundreds of megabytes).
+        self.raw = lru_cache(maxsize=64)(self.raw)  # type: ignore[method-assign]
 
     def __len__(self) -> int:
         return self.count
