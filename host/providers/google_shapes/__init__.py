@@ -5,8 +5,11 @@ Calendar's: Gmail and Google Calendar, and Zoom Mail and Zoom Calendar, which mi
   :class:`host.model.AutoReply`;
 - :mod:`.labels`: labels as :class:`host.model.Folder` (with the synthetic ARCHIVE folder), folder and
   flag changes as label changes;
+- :mod:`.messages`: ``format=raw`` message resources as :class:`host.model.Message`, label changes
+  as updates, the host's search operators in Gmail's syntax;
 - :mod:`.events`: Google-Calendar-shaped event JSON as :class:`host.model.Event` and back (times,
-  recurrence, reminders, attendees).
+  recurrence, reminders, attendees), calendar list entries' kinds;
+- :mod:`.calendar_client`: the calendar provider over such an API (:class:`GoogleShapedCalendar`).
 
 Each provider keeps what differs (its label names, nesting, conferencing, error texts) in its own package.
 """
