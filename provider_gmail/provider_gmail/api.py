@@ -19,6 +19,7 @@ import httpx
 
 from host.errors import AuthError, CursorExpired, ProviderError, RateLimited, TransientError
 from host.providers import ProviderConnection
+from host.providers.json_client import TokenBucket, answer_error, json_or_none, query_params, request_json
 
 #: Gmail's per-user quota; the client keeps a little under it so that clock jitter between the
 #: two buckets never costs a 429.
@@ -30,12 +31,11 @@ BATCH_SIZE = 50
 RATE_REASONS = frozenset({"rateLimitExceeded", "userRateLimitExceeded", "quotaExceeded"})
 
 
-class UnitBucket:
+class UnitBucket(TokenBucket):
     """A token bucket on Google's quota units: ``acquire(units)`` waits until they are there.
 
     It refills a little slower than the server's and holds as much (a whole batch of 50 gets, 250
-    units), and starts full, as the server's bucket does. ``clock`` and ``sleep`` are injectable for
-    tests.
+    units), and starts full, as the server's bucket does.
     """
 
     def __init__(
@@ -46,37 +46,7 @@ class UnitBucket:
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Any] = asyncio.sleep,
     ) -> None:
-        self.rate = rate
-        self.capacity = capacity
-        self.clock = clock
-        self.sleep = sleep
-        self.tokens = self.capacity
-        self.stamp = clock()
-        self.waited = 0.0
-        self._lock = asyncio.Lock()
-
-    def _refill(self) -> None:
-        now = self.clock()
-        self.tokens = min(self.capacity, self.tokens + (now - self.stamp) * self.rate)
-        self.stamp = now
-
-    async def acquire(self, units: float) -> None:
-        # A call dearer than the bucket (a 100-unit send into a small test bucket) waits for a full one.
-        units = min(units, self.capacity)
-        async with self._lock:
-            self._refill()
-            if self.tokens < units:
-                wait = (units - self.tokens) / self.rate
-                self.waited += wait
-                await self.sleep(wait)
-                self._refill()
-                # The wait was computed to be enough; rounding must not make it wait again.
-                self.tokens = max(self.tokens, units)
-            self.tokens -= units
-
-    def pause(self, seconds: float) -> None:
-        """The server said to wait: empty the bucket so the next calls wait that long."""
-        self.tokens = min(self.tokens, -seconds * self.rate)
+        super().__init__(rate, capacity, clock=clock, sleep=sleep)
 
 
 @attrs.frozen
@@ -146,15 +116,6 @@ def error_for(status: int, headers: Mapping[str, str], body: Any, service: str) 
     return ProviderError(f"{service} refused the request: {message}", status=status)
 
 
-def _json(content: bytes) -> Any:
-    if not content:
-        return None
-    try:
-        return json.loads(content)
-    except ValueError:
-        return None
-
-
 class GoogleApi:
     """Requests to one of the account's Google APIs (``endpoint`` names it in connection.endpoints)."""
 
@@ -181,23 +142,19 @@ class GoogleApi:
         """The JSON answer (None for 204); raises the host's errors for Google's."""
         if self.bucket is not None:
             await self.bucket.acquire(cost)
-        try:
-            response = await self.connection.http.request(
-                method, self.url(path), params=_params(params), json=body if body is not None else None
-            )
-        except httpx.TransportError as error:
-            raise TransientError(
-                f"{self.service} could not be reached: {error}.", hint="The host tries again shortly."
-            ) from error
-        if response.status_code >= 400:
-            raise self._error(response.status_code, response.headers, _json(response.content))
-        return _json(response.content)
+        return await request_json(
+            self.connection.http,
+            method,
+            self.url(path),
+            service=self.service,
+            error_for=error_for,
+            bucket=self.bucket,
+            params=params,
+            body=body,
+        )
 
     def _error(self, status: int, headers: Mapping[str, str], body: Any) -> ProviderError | AuthError:
-        error = error_for(status, headers, body, self.service)
-        if isinstance(error, RateLimited) and self.bucket is not None:
-            self.bucket.pause(error.retry_after)
-        return error
+        return answer_error(status, headers, body, service=self.service, error_for=error_for, bucket=self.bucket)
 
     async def batch(self, batch_path: str, calls: Sequence[BatchCall]) -> list[BatchAnswer]:
         """Send ``calls`` through Google's batch endpoint, at most :data:`BATCH_SIZE` a request.
@@ -217,7 +174,7 @@ class GoogleApi:
         boundary = "batch_" + secrets.token_hex(16)
         chunks = []
         for number, call in enumerate(calls):
-            query = urlencode(_params(call.params) or [], doseq=True)
+            query = urlencode(query_params(call.params) or [], doseq=True)
             target = f"{base_path}/{call.path.lstrip('/')}" + (f"?{query}" if query else "")
             inner = f"{call.method} {target} HTTP/1.1\r\n"
             payload = b""
@@ -241,7 +198,7 @@ class GoogleApi:
                 f"{self.service} could not be reached: {error}.", hint="The host tries again shortly."
             ) from error
         if response.status_code >= 400:
-            raise self._error(response.status_code, response.headers, _json(response.content))
+            raise self._error(response.status_code, response.headers, json_or_none(response.content))
         return self._read_batch(response, len(calls))
 
     def _read_batch(self, response: httpx.Response, count: int) -> list[BatchAnswer]:
@@ -262,7 +219,7 @@ class GoogleApi:
             for line in lines[1:]:
                 name, _, value = line.partition(":")
                 headers[name.strip().lower()] = value.strip()
-            value = _json(body)
+            value = json_or_none(body)
             answer = (
                 BatchAnswer(status, value, self._error(status, headers, value))
                 if status >= 400
@@ -282,17 +239,3 @@ def _split_head(data: bytes) -> tuple[bytes, bytes, bytes]:
     if match is None:
         return data, b"", b""
     return data[: match.start()], match.group(), data[match.end() :]
-
-
-def _params(params: Mapping[str, Any] | Sequence[tuple[str, Any]] | None) -> list[tuple[str, str]] | None:
-    if not params:
-        return None
-    items = params.items() if isinstance(params, Mapping) else params
-    result = []
-    for key, value in items:
-        if value is None:
-            continue
-        if isinstance(value, bool):
-            value = "true" if value else "false"
-        result.append((key, str(value)))
-    return result

@@ -12,16 +12,14 @@ from __future__ import annotations
 
 import asyncio
 import enum
-import json
 import time
 import weakref
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-import httpx
-
 from host.errors import AuthError, ProviderError, RateLimited, TransientError
 from host.providers import ProviderConnection
+from host.providers.json_client import TokenBucket, request_json
 
 #: The Pro plan's Light limit; the client keeps a little under it so that clock jitter between the
 #: two buckets never costs a 429.
@@ -37,7 +35,7 @@ class RateLabel(enum.Enum):
     HEAVY = 3.0
 
 
-class RateBucket:
+class RateBucket(TokenBucket):
     """A token bucket in Light requests: ``acquire(label)`` waits until the request may go.
 
     ``clock`` and ``sleep`` are injectable for tests.
@@ -51,35 +49,10 @@ class RateBucket:
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Any] = asyncio.sleep,
     ) -> None:
-        self.rate = rate
-        self.capacity = capacity
-        self.clock = clock
-        self.sleep = sleep
-        self.tokens = capacity
-        self.stamp = clock()
-        self.waited = 0.0
-        self._lock = asyncio.Lock()
-
-    def _refill(self) -> None:
-        now = self.clock()
-        self.tokens = min(self.capacity, self.tokens + (now - self.stamp) * self.rate)
-        self.stamp = now
+        super().__init__(rate, capacity, clock=clock, sleep=sleep)
 
     async def acquire(self, label: RateLabel) -> None:
-        units = min(label.value, self.capacity)
-        async with self._lock:
-            self._refill()
-            if self.tokens < units:
-                wait = (units - self.tokens) / self.rate
-                self.waited += wait
-                await self.sleep(wait)
-                self._refill()
-                self.tokens = max(self.tokens, units)  # rounding must not make it wait again
-            self.tokens -= units
-
-    def pause(self, seconds: float) -> None:
-        """The server said to wait: empty the bucket so the next requests wait that long."""
-        self.tokens = min(self.tokens, -seconds * self.rate)
+        await super().acquire(label.value)
 
 
 #: One bucket per account and event loop: Zoom limits the account, so its mail and its calendar share
@@ -133,29 +106,6 @@ def error_for(status: int, headers: Mapping[str, str], body: Any, service: str) 
     return ProviderError(f"{service} refused the request: {message}", status=status)
 
 
-def _json(content: bytes) -> Any:
-    if not content:
-        return None
-    try:
-        return json.loads(content)
-    except ValueError:
-        return None
-
-
-def _params(params: Mapping[str, Any] | Sequence[tuple[str, Any]] | None) -> list[tuple[str, str]] | None:
-    if not params:
-        return None
-    items = params.items() if isinstance(params, Mapping) else params
-    result = []
-    for key, value in items:
-        if value is None:
-            continue
-        if isinstance(value, bool):
-            value = "true" if value else "false"
-        result.append((key, str(value)))
-    return result
-
-
 class ZoomApi:
     """Requests to ``connection.endpoints["zoom"]`` (``https://api.zoom.us/v2``)."""
 
@@ -186,17 +136,13 @@ class ZoomApi:
     ) -> Any:
         """The JSON answer (None for 204); raises the host's errors for Zoom's."""
         await self.bucket.acquire(label)
-        try:
-            response = await self.connection.http.request(
-                method, self.connection.url("zoom", path), params=_params(params), json=body
-            )
-        except httpx.TransportError as error:
-            raise TransientError(
-                f"{self.service} could not be reached: {error}.", hint="The host tries again shortly."
-            ) from error
-        if response.status_code >= 400:
-            error = error_for(response.status_code, response.headers, _json(response.content), self.service)
-            if isinstance(error, RateLimited):
-                self.bucket.pause(error.retry_after)
-            raise error
-        return _json(response.content)
+        return await request_json(
+            self.connection.http,
+            method,
+            self.connection.url("zoom", path),
+            service=self.service,
+            error_for=error_for,
+            bucket=self.bucket,
+            params=params,
+            body=body,
+        )
