@@ -7,12 +7,19 @@ everyday shapes, with the characters that make them unusual mixed in, must never
 from __future__ import annotations
 
 import base64
+import email.feedparser
+import re
+from email import policy
+from email.parser import BytesParser
 
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from host.mime import feed
 from host.mime.headers import FACTORY, _simple_mailboxes, parameters, simple_parameters
-from host.mime.parts import _parsed_header
+from host.mime.parts import TOLERANT, _parsed_header, parse_bytes
+
+REGENERATE = policy.compat32.clone(linesep="\r\n", mangle_from_=False)
 
 MANY = settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -76,3 +83,56 @@ def test_the_shortcuts_take_the_everyday_shapes():
     assert simple_parameters("Content-Type", "text/plain; charset=utf-8; format=flowed") is not None
     assert simple_parameters("content-disposition", 'attachment; filename="report.pdf"') is not None
     assert _simple_mailboxes(f'Ana <ana@example.com>, "Doe, J" <j@example.com>, {_word("Zoë")} <z@x.org>, b@c.d')
+
+
+_BOUNDARY = st.text(st.sampled_from(["a", "Z", "0", "=", "_", "-", "'", "(", ")", "+", ".", " ", "?", "\\", "*"]))
+_LINE = st.lists(st.sampled_from(["--", "-", " ", "\t", "\r\n", "\r", "\n", "x", "=_"]), max_size=6).map("".join)
+
+
+@MANY
+@given(boundary=_BOUNDARY, before=st.sampled_from(["", "--", "-", " "]), tail=_LINE, same=st.booleans())
+@example(boundary="b", before="", tail="--\r\n", same=True)
+@example(boundary="b", before="", tail="-- \t\n\n", same=True)
+@example(boundary="b", before="", tail="\r\r\n", same=True)
+def test_the_boundary_matcher_matches_as_the_stdlib_regex(boundary, before, tail, same):
+    """The feed parser's boundary lines are read by hand exactly as by the regex it would compile."""
+    separator = "--" + boundary
+    pattern = "(?P<sep>" + re.escape(separator) + r")(?P<end>--)?(?P<ws>[ \t]*)(?P<linesep>\r\n|\r|\n)?$"
+    line = before + (separator if same else separator[:-1]) + tail
+    expected = re.compile(pattern).match(line)
+    found = feed._Patterns.compile(pattern).match(line)
+    assert isinstance(feed._Patterns.compile(pattern), feed.BoundaryMatcher)
+    assert (found is None) == (expected is None)
+    if expected is not None:
+        assert (found.group("end"), found.group("linesep")) == (expected.group("end"), expected.group("linesep"))
+
+
+def _tree(raw: bytes) -> tuple[list, bytes]:
+    parsed = parse_bytes(raw)
+    parts = [(part.get_content_type(), repr(part.defects), part.preamble, part.epilogue) for part in parsed.walk()]
+    return parts, parsed.as_bytes(policy=REGENERATE)
+
+
+def _stdlib_tree(raw: bytes) -> tuple[list, bytes]:
+    parsed = BytesParser(policy=TOLERANT).parsebytes(raw)
+    parts = [(part.get_content_type(), repr(part.defects), part.preamble, part.epilogue) for part in parsed.walk()]
+    return parts, parsed.as_bytes(policy=REGENERATE)
+
+
+def test_the_tree_is_the_stdlib_parsers_tree(corpus):
+    """The parse loop with the hand-made boundary matcher builds what the stdlib's parser builds."""
+    for raw in corpus.values():
+        assert _tree(raw) == _stdlib_tree(raw)
+
+    @MANY
+    @given(raw=st.sampled_from(sorted(corpus.values())), cut=st.integers(0, 4000), junk=_LINE.map(str.encode))
+    def damaged(raw, cut, junk):
+        damaged = raw[:cut] + junk + raw[cut:]  # a line end, a dash, a blank where boundaries are read
+        assert _tree(damaged) == _stdlib_tree(damaged)
+
+    damaged()
+
+
+def test_the_parser_runs_the_stdlib_loop_with_the_matcher():
+    """If the running Python's loop changed shape, the stdlib's own runs: this says which one is in use."""
+    assert feed.FeedParser._parsegen is not email.feedparser.FeedParser._parsegen
