@@ -140,3 +140,30 @@ def answer_error(
     if isinstance(error, RateLimited) and bucket is not None:
         bucket.pause(error.retry_after)
     return error
+
+
+def rate_limited(status: int, headers: Mapping[str, str], service: str, message: str) -> RateLimited:
+    """A "slow down" answer, to be tried again after its ``Retry-After`` (1 s where it has none)."""
+    try:
+        retry_after = float(headers.get("retry-after", "1"))
+    except ValueError:
+        retry_after = 1.0
+    return RateLimited(f"{service} asks to slow down: {message}", retry_after=max(retry_after, 0.1), status=status)
+
+
+def plain_error(status: int, service: str, message: str) -> ProviderError | AuthError:
+    """The error for an answer nothing API-specific explains: a server error is transient, 401 wants a
+    new sign-in, 404 and 410 mean the thing is gone, anything else is refused."""
+    if status >= 500:
+        return TransientError(
+            f"{service} had a server error: {message}", status=status, hint="The host tries again shortly."
+        )
+    if status == 401:
+        return AuthError(f"{service} refused the sign-in: {message}", hint="Sign in again.")
+    if status in (404, 410):
+        return ProviderError(
+            f"{service} no longer has it: {message}",
+            status=status,
+            hint="It was probably changed or deleted elsewhere; the next sync brings the view up to date.",
+        )
+    return ProviderError(f"{service} refused the request: {message}", status=status)

@@ -28,6 +28,24 @@ from host.sandbox.calendar_store import (
     when,
 )
 
+#: The event fields a client may write in every Google-Calendar-shaped API (Google Calendar takes more).
+EVENT_FIELDS = (
+    "summary",
+    "description",
+    "location",
+    "start",
+    "end",
+    "recurrence",
+    "attendees",
+    "reminders",
+    "transparency",
+    "visibility",
+    "status",
+    "colorId",
+    "guestsCanModify",
+    "guestsCanInviteOthers",
+    "guestsCanSeeOtherGuests",
+)
 #: A syncToken cannot be combined with these (the discovery document's events.list syncToken text).
 NOT_WITH_SYNC_TOKEN = (
     "iCalUID",

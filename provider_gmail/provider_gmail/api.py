@@ -17,9 +17,17 @@ from urllib.parse import urlencode, urlsplit
 import attrs
 import httpx
 
-from host.errors import AuthError, CursorExpired, ProviderError, RateLimited, TransientError
+from host.errors import AuthError, CursorExpired, ProviderError, TransientError
 from host.providers import ProviderConnection
-from host.providers.json_client import TokenBucket, answer_error, json_or_none, query_params, request_json
+from host.providers.json_client import (
+    TokenBucket,
+    answer_error,
+    json_or_none,
+    plain_error,
+    query_params,
+    rate_limited,
+    request_json,
+)
 
 #: Gmail's per-user quota; the client keeps a little under it so that clock jitter between the
 #: two buckets never costs a 429.
@@ -88,32 +96,16 @@ def error_for(status: int, headers: Mapping[str, str], body: Any, service: str) 
     reasons = _reasons(body)
     message = _message(body, status)
     if status == 429 or (status == 403 and reasons & RATE_REASONS):
-        try:
-            retry_after = float(headers.get("retry-after", "1"))
-        except ValueError:
-            retry_after = 1.0
-        return RateLimited(f"{service} asks to slow down: {message}", retry_after=max(retry_after, 0.1), status=status)
-    if status >= 500:
-        return TransientError(
-            f"{service} had a server error: {message}", status=status, hint="The host tries again shortly."
-        )
+        return rate_limited(status, headers, service, message)
     if status == 410 and "fullSyncRequired" in reasons:
         return CursorExpired(f"{service} no longer knows the sync position.")
-    if status == 401:
-        return AuthError(f"{service} refused the sign-in: {message}", hint="Sign in again.")
     if status == 403 and "insufficientPermissions" in reasons:
         return ProviderError(
             f"{service} refused: the sign-in lacks a permission ({message}).",
             status=status,
             hint="Sign in again and allow the requested access.",
         )
-    if status in (404, 410):
-        return ProviderError(
-            f"{service} no longer has it: {message}",
-            status=status,
-            hint="It was probably changed or deleted elsewhere; the next sync brings the view up to date.",
-        )
-    return ProviderError(f"{service} refused the request: {message}", status=status)
+    return plain_error(status, service, message)
 
 
 class GoogleApi:

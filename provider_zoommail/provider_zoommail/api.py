@@ -17,9 +17,9 @@ import weakref
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from host.errors import AuthError, ProviderError, RateLimited, TransientError
+from host.errors import AuthError, ProviderError
 from host.providers import ProviderConnection
-from host.providers.json_client import TokenBucket, request_json
+from host.providers.json_client import TokenBucket, plain_error, rate_limited, request_json
 
 #: The Pro plan's Light limit; the client keeps a little under it so that clock jitter between the
 #: two buckets never costs a 429.
@@ -80,30 +80,16 @@ def error_for(status: int, headers: Mapping[str, str], body: Any, service: str) 
     as an expired cursor where that is what it means (history, sync tokens)."""
     message = _message(body, status)
     if status == 429:
-        try:
-            retry_after = float(headers.get("retry-after", "1"))
-        except ValueError:
-            retry_after = 1.0
-        return RateLimited(f"{service} asks to slow down: {message}", retry_after=max(retry_after, 0.1), status=status)
-    if status >= 500:
-        return TransientError(
-            f"{service} had a server error: {message}", status=status, hint="The host tries again shortly."
-        )
-    if status == 401:
-        return AuthError(f"{service} refused the sign-in: {message}", hint="Sign in again.")
+        return rate_limited(status, headers, service, message)
+    if status >= 500 or status == 401:
+        return plain_error(status, service, message)
     if status == 403 or (isinstance(body, dict) and body.get("code") == 4711):
         return ProviderError(
             f"{service} refused: {message}",
             status=status,
             hint="Sign in again and allow the requested access, or ask your Zoom admin to enable it.",
         )
-    if status in (404, 410):
-        return ProviderError(
-            f"{service} no longer has it: {message}",
-            status=status,
-            hint="It was probably changed or deleted elsewhere; the next sync brings the view up to date.",
-        )
-    return ProviderError(f"{service} refused the request: {message}", status=status)
+    return plain_error(status, service, message)
 
 
 class ZoomApi:

@@ -32,21 +32,7 @@ FREEBUSY = (C, C + ".events.freebusy", C + ".freebusy", C + ".readonly")
 
 #: Fields a client may write on an event; everything else is the server's.
 WRITABLE = (
-    "summary",
-    "description",
-    "location",
-    "start",
-    "end",
-    "recurrence",
-    "attendees",
-    "reminders",
-    "transparency",
-    "visibility",
-    "status",
-    "colorId",
-    "guestsCanModify",
-    "guestsCanInviteOthers",
-    "guestsCanSeeOtherGuests",
+    *calendar_api.EVENT_FIELDS,
     "extendedProperties",
     "conferenceData",
     "source",

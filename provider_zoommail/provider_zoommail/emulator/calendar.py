@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from host.sandbox import calendar_api
 from host.sandbox.api_routing import Call, Endpoint
-from host.sandbox.calendar_api import page_token, read_page_token
+from host.sandbox.calendar_api import EVENT_FIELDS, page_token, read_page_token
 from host.sandbox.calendar_store import CalendarStore
 from provider_zoommail.emulator.errors import ZoomError, bad_request, not_found
 
@@ -22,24 +22,6 @@ BASE = "/v2/calendars"
 READ = ("calendar:read", "calendar:read:admin")
 WRITE = ("calendar:write", "calendar:write:admin")
 
-#: Fields a client may write on an event (the spec's request body); everything else is the server's.
-WRITABLE = (
-    "summary",
-    "description",
-    "location",
-    "start",
-    "end",
-    "recurrence",
-    "attendees",
-    "reminders",
-    "transparency",
-    "visibility",
-    "status",
-    "colorId",
-    "guestsCanModify",
-    "guestsCanInviteOthers",
-    "guestsCanSeeOtherGuests",
-)
 #: The user settings and their defaults (the spec's settings resource); values are strings.
 SETTINGS = {
     "autoAddZoomMeeting": "false",
@@ -62,7 +44,8 @@ class CalendarApi(calendar_api.CalendarApi):
     """The Calendar endpoints over the emulator's :class:`CalendarStore`, with the users' settings."""
 
     CALENDAR_ID = "calId"
-    WRITABLE = WRITABLE
+    # The spec's request body: the fields every Google-Calendar-shaped API takes, nothing more.
+    WRITABLE = EVENT_FIELDS
     NOT_FOUND = "Not Found."
 
     def __init__(self, store: CalendarStore, owners: dict[str, str], expire_cursor: Callable[[], bool]) -> None:
