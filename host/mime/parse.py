@@ -96,13 +96,13 @@ class _Reader:
             self.note(f"Parts nested deeper than {_MAX_DEPTH} levels are not shown; the original has them.")
             return _Body()
         self.damage(part)
-        content_type = part.get_content_type()
-        if part.get_content_maintype() == "multipart":
+        content_type = part.get_content_type()  # always "main/sub": the type's halves are read from it
+        if content_type.startswith("multipart/"):
             parts = children(part)
             if not part.is_multipart() and parts:
                 self.damages.append("a multipart boundary was missing or wrong, so its parts were guessed")
             if parts:
-                return self.multipart(part.get_content_subtype(), parts, path or "", part)
+                return self.multipart(content_type.partition("/")[2], parts, path or "", part)
             return self.leaf(part, path or "1", as_text=True)
         if content_type in _BODY_TYPES and not _is_attachment(part):
             return self.leaf(part, path or "1")
@@ -114,7 +114,7 @@ class _Reader:
             best = _Body()
             for index, child in enumerate(parts):
                 child_type = child.get_content_type()
-                if child.get_content_maintype() == "multipart" or child_type in _BODY_TYPES:
+                if child_type.startswith("multipart/") or child_type in _BODY_TYPES:
                     body = self.visit(child, child_path(path, index))
                     best = _Body(text=_last(best.text, body.text), html=_last(best.html, body.html))
                 elif not child_type.startswith("text/") or child_type == "text/calendar":
