@@ -10,12 +10,14 @@ from __future__ import annotations
 import base64
 import html
 import re
-from email import message_from_bytes, policy
+from email import policy
 from email.header import decode_header, make_header
 from email.message import Message
 from email.utils import getaddresses, parsedate_to_datetime
 
 import attrs
+
+from host.mime.feed import parse_text
 
 
 def b64url(data: bytes) -> str:
@@ -38,8 +40,9 @@ def header_text(value: object) -> str:
 
 
 def _parse(raw: bytes) -> Message:
-    # compat32 keeps every header as it came, which is what Gmail's payload shows, and never raises.
-    return message_from_bytes(raw, policy=policy.compat32)
+    # compat32 keeps every header as it came, which is what Gmail's payload shows, and never raises. The
+    # stdlib's parse as message_from_bytes does it, without its regex compile per multipart boundary.
+    return parse_text(raw.decode("ascii", errors="surrogateescape"), policy.compat32)
 
 
 def _decoded(part: Message) -> bytes:
