@@ -156,6 +156,11 @@ class MailContract(ContractBase):
         listed = await provider.list_drafts()
         assert _draft_subjects(listed, first) == []
         assert _draft_subjects(listed, second) == [changed.id]
+        # Reopened and saved again as the composer's autosave does, a draft reads exactly as written.
+        reopened = next(d for d in listed if d.id == changed.id)
+        resaved = await provider.save_draft(reopened.id, reopened.message)
+        again = next(d for d in await provider.list_drafts() if d.id == resaved.id)
+        assert again.message.body_text == message.body_text
 
         await provider.delete_draft(changed.id)
         assert _draft_subjects(await provider.list_drafts(), second) == []

@@ -12,8 +12,8 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
 from host.errors import NotSupported, ProviderError
-from host.mime import attachment_bytes, build_message, to_base64url
-from host.model import Address, Draft, Folder, Message, OutgoingAttachment, OutgoingMessage, Signature
+from host.mime import build_message, outgoing_from_raw, to_base64url
+from host.model import Address, Draft, Folder, Message, OutgoingMessage, Signature
 from host.providers import ProviderConnection, ProviderLimits
 from host.providers.google_shapes import messages as google_messages
 from host.providers.google_shapes.mail_client import LabelledMail
@@ -182,23 +182,7 @@ class ZoomMail(LabelledMail):
 
     def _draft(self, resource: dict) -> Draft:
         message = self._message(resource["message"])
-        raw = message.raw or b""
-        outgoing = OutgoingMessage(
-            to=message.to,
-            subject=message.subject,
-            body_text=message.body_text,
-            body_html=message.body_html,
-            cc=message.cc,
-            bcc=message.bcc,
-            sender=message.sender,
-            attachments=tuple(
-                OutgoingAttachment(a.filename, a.content_type, attachment_bytes(raw, a.id), a.content_id)
-                for a in message.attachments
-            ),
-            in_reply_to=message.in_reply_to,
-            references=message.references,
-            thread_id=message.thread_id,
-        )
+        outgoing = outgoing_from_raw(message.raw or b"", thread_id=message.thread_id)
         return Draft(resource["id"], outgoing, message.id, message.date)
 
     async def _get_draft(self, draft_id: str) -> Draft | None:
