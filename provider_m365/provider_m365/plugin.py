@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from host.hookspecs import hookimpl
-from host.providers import AccountType, ProviderConnection
+from host.providers import AccountType
+from host.providers.lazy import LazyProviderFactory
 from host.sandbox.service import SandboxOptions, SandboxService
 from provider_m365.account import (
     ACCOUNT_TYPE,
@@ -16,35 +17,13 @@ from provider_m365.account import (
     MAIL_SCOPES,
 )
 
-if TYPE_CHECKING:
-    from provider_m365.calendar import M365CalendarProvider
-    from provider_m365.mail import M365MailProvider
-
-
-class M365MailProviderFactory:
-    """Exchange Online mail; the provider (httpx, Graph client, MIME) loads on the first open, not at start."""
-
-    account_type = ACCOUNT_TYPE.name
-    scopes = MAIL_SCOPES
-    capabilities = MAIL_CAPABILITIES
-
-    def open(self, connection: ProviderConnection) -> M365MailProvider:
-        from provider_m365.mail import M365MailProvider
-
-        return M365MailProvider(connection)
-
-
-class M365CalendarProviderFactory:
-    """Outlook calendars; the provider loads on the first open."""
-
-    account_type = ACCOUNT_TYPE.name
-    scopes = CALENDAR_SCOPES
-    capabilities = CALENDAR_CAPABILITIES
-
-    def open(self, connection: ProviderConnection) -> M365CalendarProvider:
-        from provider_m365.calendar import M365CalendarProvider
-
-        return M365CalendarProvider(connection)
+#: The providers load on the first open: registering them at every start of the host costs nothing.
+MAIL_PROVIDER = LazyProviderFactory(
+    ACCOUNT_TYPE.name, MAIL_SCOPES, MAIL_CAPABILITIES, "provider_m365.mail:M365MailProvider"
+)
+CALENDAR_PROVIDER = LazyProviderFactory(
+    ACCOUNT_TYPE.name, CALENDAR_SCOPES, CALENDAR_CAPABILITIES, "provider_m365.calendar:M365CalendarProvider"
+)
 
 
 def create_app(options: SandboxOptions) -> Any:
@@ -64,12 +43,12 @@ def register_account_types(register: Callable[[AccountType], None]) -> None:
 
 @hookimpl
 def register_mail_providers(register: Callable[[Any], None]) -> None:
-    register(M365MailProviderFactory())
+    register(MAIL_PROVIDER)
 
 
 @hookimpl
 def register_calendar_providers(register: Callable[[Any], None]) -> None:
-    register(M365CalendarProviderFactory())
+    register(CALENDAR_PROVIDER)
 
 
 @hookimpl

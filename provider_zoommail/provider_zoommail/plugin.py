@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from host.hookspecs import hookimpl
-from host.providers import AccountType, ProviderConnection
+from host.providers import AccountType
+from host.providers.lazy import LazyProviderFactory
 from host.sandbox.service import SandboxOptions, SandboxService
 from provider_zoommail.account import (
     ACCOUNT_TYPE,
@@ -16,35 +17,13 @@ from provider_zoommail.account import (
     MAIL_SCOPES,
 )
 
-if TYPE_CHECKING:
-    from provider_zoommail.calendar import ZoomCalendar
-    from provider_zoommail.mail import ZoomMail
-
-
-class MailFactory:
-    """Zoom Mail; the provider module (MIME, settings mapping) loads on the first open."""
-
-    account_type = ACCOUNT_TYPE.name
-    scopes = MAIL_SCOPES
-    capabilities = MAIL_CAPABILITIES
-
-    def open(self, connection: ProviderConnection) -> ZoomMail:
-        from provider_zoommail.mail import ZoomMail
-
-        return ZoomMail(connection)
-
-
-class CalendarFactory:
-    """Zoom Calendar; the provider module loads on the first open."""
-
-    account_type = ACCOUNT_TYPE.name
-    scopes = CALENDAR_SCOPES
-    capabilities = CALENDAR_CAPABILITIES
-
-    def open(self, connection: ProviderConnection) -> ZoomCalendar:
-        from provider_zoommail.calendar import ZoomCalendar
-
-        return ZoomCalendar(connection)
+#: The providers load on the first open: registering them at every start of the host costs nothing.
+MAIL_PROVIDER = LazyProviderFactory(
+    ACCOUNT_TYPE.name, MAIL_SCOPES, MAIL_CAPABILITIES, "provider_zoommail.mail:ZoomMail"
+)
+CALENDAR_PROVIDER = LazyProviderFactory(
+    ACCOUNT_TYPE.name, CALENDAR_SCOPES, CALENDAR_CAPABILITIES, "provider_zoommail.calendar:ZoomCalendar"
+)
 
 
 def create_emulator(options: SandboxOptions) -> Any:
@@ -59,13 +38,13 @@ def register_account_types(register: Callable[[AccountType], None]) -> None:
 
 
 @hookimpl
-def register_mail_providers(register: Callable[[MailFactory], None]) -> None:
-    register(MailFactory())
+def register_mail_providers(register: Callable[[LazyProviderFactory], None]) -> None:
+    register(MAIL_PROVIDER)
 
 
 @hookimpl
-def register_calendar_providers(register: Callable[[CalendarFactory], None]) -> None:
-    register(CalendarFactory())
+def register_calendar_providers(register: Callable[[LazyProviderFactory], None]) -> None:
+    register(CALENDAR_PROVIDER)
 
 
 @hookimpl
