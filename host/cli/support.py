@@ -22,17 +22,14 @@ _HIDDEN_FIELDS = frozenset({"raw", "provider_data", "start_url"})
 
 
 def run(coroutine: Coroutine[Any, Any, T]) -> T:
-    """Run a coroutine to its end, turning the host's errors into a clean CLI error (exit 1)."""
+    """Run a coroutine to its end; the command's :func:`reports_errors` turns the host's errors into CLI errors."""
     import asyncio  # here: most commands never run a coroutine, and start faster without it
 
-    try:
-        return asyncio.run(coroutine)
-    except ZoomclientError as error:
-        raise click.ClickException(str(error)) from error
+    return asyncio.run(coroutine)
 
 
 def reports_errors(command: Callable[..., T]) -> Callable[..., T]:
-    """Decorator: a ZoomclientError raised outside :func:`run` also ends in a clean CLI error."""
+    """Decorator for every command: a ZoomclientError ends in a clean CLI error (exit 1) saying what to do."""
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> T:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from host.cli.support import reports_errors
 from host.hookspecs import hookimpl
 
 
@@ -14,10 +15,10 @@ def register_commands(cli: click.Group) -> None:
 
 @click.command(name="app")
 @click.pass_context
+@reports_errors
 def app_command(ctx: click.Context) -> None:
     """Open the mail and calendar window (sign in from it when no account is signed in)."""
     from host.cli.main import get_host
-    from host.errors import ZoomclientError
     from host.secrets import open_secret_store
 
     try:
@@ -29,10 +30,6 @@ def app_command(ctx: click.Context) -> None:
             f"The desktop app needs its extra ({error.name} is missing). Install it with: pip install 'zoomclient[ui]'"
         ) from error
     host = get_host(ctx)
-    try:
-        application()  # before the passphrase dialog, which needs it
-        secrets = open_secret_store(host.data_dir, ask_passphrase=ask_passphrase)
-        status = run(host, secrets)
-    except ZoomclientError as error:
-        raise click.ClickException(str(error)) from error
-    ctx.exit(status)
+    application()  # before the passphrase dialog, which needs it
+    secrets = open_secret_store(host.data_dir, ask_passphrase=ask_passphrase)
+    ctx.exit(run(host, secrets))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from host.cli.support import reports_errors
 from host.hookspecs import hookimpl
 
 
@@ -17,10 +18,10 @@ def register_commands(cli: click.Group) -> None:
 @click.option("--events", type=click.IntRange(min=0), default=200, show_default=True, help="Calendar events.")
 @click.option("--account-type", default=None, metavar="NAME", help="Which emulated account to sign in to.")
 @click.pass_context
+@reports_errors
 def demo_command(ctx: click.Context, messages: int, events: int, account_type: str | None) -> None:
     """Open the app signed in to the local emulators: a temporary data dir, secrets in memory, nothing real."""
     from host.cli.main import get_host
-    from host.errors import ZoomclientError
 
     try:
         from host.ui.demo import run_demo
@@ -29,8 +30,4 @@ def demo_command(ctx: click.Context, messages: int, events: int, account_type: s
             f"The demo needs the desktop and sandbox extras ({error.name} is missing). "
             "Install them with: pip install 'zoomclient[ui,sandbox]'"
         ) from error
-    try:
-        status = run_demo(get_host(ctx), messages=messages, events=events, account_type=account_type)
-    except ZoomclientError as error:
-        raise click.ClickException(str(error)) from error
-    ctx.exit(status)
+    ctx.exit(run_demo(get_host(ctx), messages=messages, events=events, account_type=account_type))

@@ -162,9 +162,7 @@ def mail_show(ctx: click.Context, message_id: str, as_json: bool) -> None:
 
     message = run(show())
     if message is None:
-        raise click.ClickException(
-            str(UsageError(f"There is no message {message_id!r}.", hint="Ids are in `mail list`."))
-        )
+        raise UsageError(f"There is no message {message_id!r}.", hint="Ids are in `mail list`.")
     if as_json:
         echo_json(message)
         return
