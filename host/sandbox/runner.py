@@ -8,9 +8,10 @@ over real loopback HTTP only.
 from __future__ import annotations
 
 import socket
+import subprocess
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from typing import Any
 
@@ -130,3 +131,37 @@ def serve_services(services: Iterable[SandboxService], options: SandboxOptions) 
             server = stack.enter_context(ServerThread(app, name=service.name))
             running.append(RunningService(service.name, service.account_type, server.url, app))
         yield running
+
+
+class ChildEmulator:
+    """An emulator served by a child process, so that its CPU time is not the measured client's.
+
+    ``command`` starts the child (a benchmark's own ``--serve`` mode). The child prints its base URL as
+    its first line and serves until its standard input closes; the lines it prints after that (its own
+    counts, such as the 429s it answered) are in ``epilogue`` once the ``with`` block has ended.
+    """
+
+    def __init__(self, command: Sequence[str], *, timeout: float = 60.0) -> None:
+        self.command = list(command)
+        self.timeout = timeout
+        self.url = ""
+        self.epilogue: list[str] = []
+        self._process: subprocess.Popen[str] | None = None
+
+    def __enter__(self) -> ChildEmulator:
+        self._process = subprocess.Popen(self.command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        assert self._process.stdout is not None
+        self.url = self._process.stdout.readline().strip()
+        if not self.url.startswith("http://127.0.0.1:"):
+            self.__exit__(None, None, None)
+            raise ZoomclientError(f"The emulator process did not start: it said {self.url!r}.")
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        process, self._process = self._process, None
+        if process is None:
+            return
+        assert process.stdin is not None and process.stdout is not None
+        process.stdin.close()
+        self.epilogue = process.stdout.read().splitlines()
+        process.wait(timeout=self.timeout)

@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import subprocess
 import sys
 import tempfile
 import time
@@ -28,7 +27,7 @@ from host.auth import headless_browser
 from host.mime import parse_message
 from host.sandbox.datagen import OWNER
 from host.sandbox.datagen import Mailbox as GeneratedMailbox
-from host.sandbox.runner import ServerThread
+from host.sandbox.runner import ChildEmulator, ServerThread
 from host.sandbox.service import SandboxOptions
 from host.secrets import MemorySecretStore
 from provider_gmail import plugin
@@ -70,10 +69,8 @@ async def synced(messages: int, seed: int, *, quota: bool) -> dict[str, float]:
     command = [sys.executable, __file__, "--serve", str(messages), "--seed", str(seed)]
     if quota:
         command.append("--quota")
-    child = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    assert child.stdin is not None and child.stdout is not None
-    try:
-        url = child.stdout.readline().strip()
+    with ChildEmulator(command) as child:
+        url = child.url
         with tempfile.TemporaryDirectory() as tmp:
             host = Host.from_plugins([plugin], data_dir=tmp)
             host.start()
@@ -94,10 +91,7 @@ async def synced(messages: int, seed: int, *, quota: bool) -> dict[str, float]:
                     await session.aclose()
             finally:
                 host.stop()
-    finally:
-        child.stdin.close()
-        throttled = int(child.stdout.readline().strip() or -1)
-        child.wait(timeout=30)
+    throttled = int(child.epilogue[0]) if child.epilogue else -1
     return {"seconds": elapsed, "messages": stored, "rate": stored / elapsed, "server_429": throttled}
 
 

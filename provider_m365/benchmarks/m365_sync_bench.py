@@ -22,7 +22,6 @@ import argparse
 import asyncio
 import contextlib
 import json
-import subprocess
 import sys
 import tempfile
 import time
@@ -37,6 +36,7 @@ sys.path[:0] = [str(ROOT / "benchmarks")]
 from host.errors import RateLimited  # noqa: E402
 from host.model.mail import FolderKind  # noqa: E402
 from host.providers.connection import ProviderLimits  # noqa: E402
+from host.sandbox.runner import ChildEmulator  # noqa: E402
 from host.store import MailStore, new_key  # noqa: E402
 from host.sync import SyncEngine, SyncPhase, SyncProgress  # noqa: E402
 from provider_m365.emulator.signin import open_connection  # noqa: E402
@@ -64,17 +64,8 @@ def emulator(messages: int, rate: float | None = None) -> Iterator[str]:
     command = [sys.executable, __file__, "--serve", "--messages", str(messages)]
     if rate:
         command += ["--serve-rate", str(rate)]
-    process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    try:
-        assert process.stdout is not None
-        url = process.stdout.readline().strip()
-        if not url.startswith("http://127.0.0.1:"):
-            raise RuntimeError(f"the emulator did not start: {url!r}")
-        yield url
-    finally:
-        assert process.stdin is not None
-        process.stdin.close()
-        process.wait(timeout=60)
+    with ChildEmulator(command) as child:
+        yield child.url
 
 
 def raw_insert_rate(count: int, tmp: Path) -> float:
