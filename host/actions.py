@@ -26,15 +26,42 @@ class ActionPlace(enum.Enum):
     EVENT_EDITOR = "event-editor"
 
 
+@attrs.frozen
+class Choice:
+    """One row a picker shows: what the user reads, a second line, and what the action gets back."""
+
+    label: str
+    detail: str = ""
+    value: Any = None
+
+
+#: What a picker calls as the user types: the rows matching the text (``""`` at first).
+Search = Callable[[str], Awaitable[Sequence[Choice]]]
+
+
 class ActionUI(Protocol):
-    """How an action talks to the user; the desktop shell and the CLI each implement it."""
+    """How an action talks to the user; the desktop shell implements it with dialogs, tests with scripts
+    (:class:`host.testing.ScriptedActionUI`)."""
 
     async def choose(self, title: str, options: Sequence[str]) -> int | None:
         """Let the user pick one option; None when cancelled."""
 
-    async def confirm(self, text: str) -> bool: ...
+    async def confirm(self, text: str) -> bool:
+        """Ask a yes/no question; True for yes."""
 
-    def notify(self, text: str) -> None: ...
+    async def pick(self, title: str, search: Search, *, prompt: str = "Search") -> Choice | None:
+        """A searchable list: ``search(text)`` runs on the core's loop as the user types, first with ``""``;
+        the picked choice, None when cancelled. A search that raises shows its error in the picker, which
+        stays open so the user can type again."""
+
+    async def preview(
+        self, title: str, text: str, *, options: Sequence[str] = (), accept: str = "OK"
+    ) -> frozenset[str] | None:
+        """Show what is about to happen (the message about to be sent, say), with check boxes for
+        ``options``; the ticked options (maybe none) when the user accepts with ``accept``, None when cancelled."""
+
+    def notify(self, text: str) -> None:
+        """Tell the user something without waiting for them."""
 
 
 @attrs.frozen

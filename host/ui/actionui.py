@@ -6,8 +6,10 @@ import asyncio
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from host.actions import Choice, Search
+from host.ui.action_dialogs import PickDialog, PreviewDialog
 from host.ui.context import MessageSink
-from host.ui.qt import QInputDialog, QMessageBox, QObject, QWidget, pyqtSignal
+from host.ui.qt import QDialog, QInputDialog, QMessageBox, QObject, QWidget, pyqtSignal
 
 
 class _Bridge(QObject):
@@ -25,7 +27,7 @@ class _Bridge(QObject):
 
 
 class QtActionUI:
-    """Implements :class:`host.actions.ActionUI`. ``choose`` and ``confirm`` are awaited on the core's
+    """Implements :class:`host.actions.ActionUI`. Its questions are awaited on the core's
     loop; the dialog runs on the GUI thread and its answer comes back through the loop's future."""
 
     def __init__(self, parent: QWidget | None, messages: MessageSink) -> None:
@@ -61,6 +63,24 @@ class QtActionUI:
             return QMessageBox.question(self.parent, "Please confirm", text, buttons) == QMessageBox.StandardButton.Yes
 
         return bool(await self._on_gui(dialog))
+
+    async def pick(self, title: str, search: Search, *, prompt: str = "Search") -> Choice | None:
+        loop = asyncio.get_running_loop()
+
+        def dialog() -> Choice | None:
+            picker = PickDialog(self.parent, title, search, loop, prompt)
+            return picker.picked if picker.exec() == QDialog.DialogCode.Accepted else None
+
+        return await self._on_gui(dialog)
+
+    async def preview(
+        self, title: str, text: str, *, options: Sequence[str] = (), accept: str = "OK"
+    ) -> frozenset[str] | None:
+        def dialog() -> frozenset[str] | None:
+            shown = PreviewDialog(self.parent, title, text, options, accept)
+            return shown.ticked() if shown.exec() == QDialog.DialogCode.Accepted else None
+
+        return await self._on_gui(dialog)
 
     def notify(self, text: str) -> None:
         self._bridge.ask.emit(lambda: self.messages.show_info(text))
