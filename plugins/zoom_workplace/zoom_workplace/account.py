@@ -19,11 +19,13 @@ ACCOUNT_TYPE_NAME = "zoom"
 ZOOM_MAIL_ACCOUNT_TYPE = "zoommail"
 
 #: What the Zoom plugins ask for: who signed in, meetings, recordings, Team Chat, contacts and
-#: phone numbers, and reading the account's settings for the admin policy (Zoom's classic scopes).
+#: phone numbers, and reading the account's settings for the admin policy (Zoom's classic scopes);
+#: a live meeting's participants are a dashboard metric.
 SCOPES = (
     "user:read",
     "meeting:read",
     "meeting:write",
+    "dashboard_meetings:read:admin",
     "recording:read",
     "chat_message:write",
     "chat_channel:write",

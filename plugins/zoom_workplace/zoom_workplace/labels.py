@@ -51,6 +51,7 @@ ENDPOINT_LABELS: tuple[tuple[str, str, RateLabel], ...] = (
     ("PATCH", "/meetings/{meetingId}", RateLabel.LIGHT),
     ("DELETE", "/meetings/{meetingId}", RateLabel.LIGHT),
     ("GET", "/past_meetings/{meetingId}/participants", RateLabel.MEDIUM),
+    ("GET", "/past_meetings/{meetingId}/instances", RateLabel.MEDIUM),
     ("GET", "/metrics/meetings/{meetingId}/participants", RateLabel.HEAVY),
     ("GET", "/users/{userId}/recordings", RateLabel.MEDIUM),
     ("GET", "/meetings/{meetingId}/recordings", RateLabel.LIGHT),
@@ -58,6 +59,7 @@ ENDPOINT_LABELS: tuple[tuple[str, str, RateLabel], ...] = (
     ("POST", "/chat/users/{userId}/messages", RateLabel.MEDIUM),
     ("GET", "/chat/users/{userId}/channels", RateLabel.MEDIUM),
     ("POST", "/chat/users/{userId}/channels", RateLabel.MEDIUM),
+    ("POST", "/chat/users/{userId}/channels/{channelId}/members", RateLabel.MEDIUM),
     ("GET", "/contacts", RateLabel.MEDIUM),
     ("GET", "/phone/users/{userId}", RateLabel.LIGHT),
 )

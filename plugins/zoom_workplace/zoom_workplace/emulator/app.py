@@ -10,15 +10,18 @@ Served (paths and JSON shapes of zoom-users, zoom-team-chat, zoom-phone and the 
     GET    /v2/groups/{groupId}/settings                      a group's switches
     GET|POST /v2/users/{userId}/meetings                      list, create (``schedule_for``)
     GET|PATCH|DELETE /v2/meetings/{meetingId}
-    GET    /v2/past_meetings/{meetingId}/participants         a meeting id or a (double-encoded) UUID
-    GET    /v2/metrics/meetings/{meetingId}/participants?type=live
+    GET    /v2/past_meetings/{meetingId}/participants         a meeting id or a (double-encoded) UUID, paged
+    GET    /v2/past_meetings/{meetingId}/instances            the ended instances' UUIDs
+    GET    /v2/metrics/meetings/{meetingId}/participants?type=live   paged
     GET    /v2/users/{userId}/recordings | /v2/meetings/{meetingId}/recordings
     GET|POST /v2/chat/users/{userId}/messages                 ``to_contact`` / ``to_channel``
     GET|POST /v2/chat/users/{userId}/channels                 a group chat is type 4, ≤ 20 members a call
+    POST   /v2/chat/users/{userId}/channels/{channelId}/members   ≤ 20 members a call
     GET    /v2/contacts?search_key&query_presence_status
     GET    /v2/phone/users/{userId}
 
-Errors are Zoom's ``{"code", "message"}``. Every account is metered per label (Light, Medium, Heavy)
+Meetings the emulator created go live and end as tests say (``state.start_meeting``, ``join_meeting``,
+``end_meeting``). Errors are Zoom's ``{"code", "message"}``. Every account is metered per label (Light, Medium, Heavy)
 at its plan's rate (:class:`~zoom_workplace.labels.RateLimits`); over it, 429 with ``Retry-After``.
 """
 
@@ -94,11 +97,13 @@ class ZoomEmulator:
             self._route("/v2/users/{userId}/meetings", self.user_meetings, ["GET", "POST"]),
             self._route("/v2/meetings/{meetingId}", self.meeting, ["GET", "PATCH", "DELETE"]),
             self._route("/v2/past_meetings/{meetingId:path}/participants", self.past_participants),
+            self._route("/v2/past_meetings/{meetingId}/instances", self.past_meeting_instances),
             self._route("/v2/metrics/meetings/{meetingId}/participants", self.live_participants),
             self._route("/v2/users/{userId}/recordings", self.user_recordings),
             self._route("/v2/meetings/{meetingId}/recordings", self.meeting_recordings),
             self._route("/v2/chat/users/{userId}/messages", self.chat_messages, ["GET", "POST"]),
             self._route("/v2/chat/users/{userId}/channels", self.channels, ["GET", "POST"]),
+            self._route("/v2/chat/users/{userId}/channels/{channelId}/members", self.channel_members, ["POST"]),
             self._route("/v2/contacts", self.contacts),
             self._route("/v2/phone/users/{userId}", self.phone_user),
         ]
@@ -350,13 +355,14 @@ class ZoomEmulator:
         found = self.state.past_participants.get(key)
         if found is None:
             raise ZoomError(404, MEETING_NOT_FOUND, "Meeting does not exist.")
-        return {
-            "page_count": 1,
-            "page_size": 30,
-            "total_records": len(found),
-            "next_page_token": "",
-            "participants": found,
-        }
+        return _page(request, found, "participants")
+
+    async def past_meeting_instances(self, request: Request, me: ZoomUserRecord) -> Any:
+        key = request.path_params["meetingId"]
+        found = self.state.past_instances.get(key)
+        if found is None and not (key.isdigit() and int(key) in self.state.meetings):
+            raise ZoomError(404, MEETING_NOT_FOUND, f"Meeting does not exist: {key}.")
+        return {"meetings": list(found or [])}
 
     async def live_participants(self, request: Request, me: ZoomUserRecord) -> Any:
         if request.query_params.get("type", "live") != "live":
@@ -364,13 +370,7 @@ class ZoomEmulator:
         found = self.state.live_participants.get(request.path_params["meetingId"])
         if found is None:
             raise ZoomError(404, MEETING_NOT_FOUND, "Meeting does not exist or is not live.")
-        return {
-            "page_count": 1,
-            "page_size": 30,
-            "total_records": len(found),
-            "next_page_token": "",
-            "participants": found,
-        }
+        return _page(request, found, "participants")
 
     async def user_recordings(self, request: Request, me: ZoomUserRecord) -> Any:
         user = self._target(request, me)
@@ -449,7 +449,32 @@ class ZoomEmulator:
             "members": [user.email, *members],
         }
         self.state.channels.append(channel)
-        return JSONResponse({k: channel[k] for k in ("id", "jid", "name")}, status_code=201)
+        answer = {k: channel[k] for k in ("id", "jid", "name", "type")}
+        return JSONResponse({**answer, "channel_url": f"https://zoom.us/launch/chat/v2/{channel_id}"}, status_code=201)
+
+    async def channel_members(self, request: Request, me: ZoomUserRecord) -> Any:
+        user = self._target(request, me)
+        channel_id = request.path_params["channelId"]
+        channel = next((c for c in self.state.channels if c["id"] == channel_id), None)
+        if channel is None or user.email not in channel["members"]:
+            raise ZoomError(404, 4400, f"Channel does not exist: {channel_id}.")
+        members = [str(m.get("email", "")) for m in (await _body(request)).get("members", [])]
+        if not members or not all(members):
+            raise ZoomError(400, 300, "members, each with an email, are required.")
+        if len(members) > 20:
+            raise ZoomError(400, 300, "You can invite at most 20 members in one request.")
+        added = [m for m in dict.fromkeys(members) if m not in channel["members"]]
+        channel["members"].extend(added)
+        # The ids of those from other accounts are left out (the spec's rule).
+        same_account = [u for u in map(self.state.user, added) if u is not None and u.account_id == me.account_id]
+        return JSONResponse(
+            {
+                "ids": ",".join(u.id for u in same_account),
+                "member_ids": ",".join(f"mem-{channel_id}-{m}" for m in added),
+                "added_at": _iso(dt.datetime.now(dt.UTC)),
+            },
+            status_code=201,
+        )
 
     async def contacts(self, request: Request, me: ZoomUserRecord) -> Any:
         search = request.query_params.get("search_key", "").lower()
@@ -506,6 +531,24 @@ def _meeting_summary(meeting: dict[str, Any]) -> dict[str, Any]:
         "join_url",
     )
     return {k: meeting[k] for k in keys if k in meeting}
+
+
+def _page(request: Request, items: list[dict[str, Any]], key: str) -> dict[str, Any]:
+    """One page of ``items`` under ``key`` as Zoom pages: ``page_size`` (default 30, at most 300) and a
+    ``next_page_token`` that is empty on the last page."""
+    try:
+        size = min(300, max(1, int(request.query_params.get("page_size", "30"))))
+        start = int(request.query_params.get("next_page_token") or 0)
+    except ValueError:
+        raise ZoomError(400, 300, "Invalid page_size or next_page_token.") from None
+    end = start + size
+    return {
+        "page_count": max(1, math.ceil(len(items) / size)),
+        "page_size": size,
+        "total_records": len(items),
+        "next_page_token": str(end) if end < len(items) else "",
+        key: items[start:end],
+    }
 
 
 async def _body(request: Request) -> dict[str, Any]:

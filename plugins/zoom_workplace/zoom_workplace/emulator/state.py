@@ -146,7 +146,11 @@ class ZoomState:
         self.next_meeting_id = 81000000001
         self.deleted_meetings: list[int] = []
         self.past_participants: dict[str, list[dict[str, Any]]] = {}
+        #: a meeting id's ended instances, oldest first: ``{"uuid", "start_time"}``
+        self.past_instances: dict[str, list[dict[str, Any]]] = {}
         self.live_participants: dict[str, list[dict[str, Any]]] = {}
+        #: the instance running now of each live meeting the emulator created
+        self.live_instances: dict[int, dict[str, Any]] = {}
         self.recordings: list[dict[str, Any]] = []
         self.chat_messages: list[dict[str, Any]] = []
         self.channels: list[dict[str, Any]] = []
@@ -157,10 +161,65 @@ class ZoomState:
         found = self.users.get(key.lower())
         return found or next((u for u in self.users.values() if u.id == key), None)
 
+    def start_meeting(self, meeting_id: int, *, uuid: str | None = None, at: dt.datetime | None = None) -> str:
+        """Start a meeting the emulator created: it is live (``status`` "started") as a new instance,
+        whose UUID is ``uuid``, else the meeting's own for its first instance; returns that UUID."""
+        with self.lock:
+            meeting = self.meetings[meeting_id]
+            ended = self.past_instances.get(str(meeting_id), [])
+            instance = uuid or (meeting["uuid"] if not ended else f"emu{meeting_id}i{len(ended)}==")
+            meeting["status"] = "started"
+            self.live_instances[meeting_id] = {"uuid": instance, "start_time": _iso(at or dt.datetime.now(dt.UTC))}
+            self.live_participants[str(meeting_id)] = []
+            return instance
+
+    def join_meeting(self, meeting_id: int, name: str, email: str = "", *, at: dt.datetime | None = None) -> None:
+        """Someone joins a live meeting (a guest has no email)."""
+        with self.lock:
+            live = self.live_participants[str(meeting_id)]
+            user = self.user(email) if email else None
+            live.append(
+                {
+                    "id": user.id if user else "",
+                    "user_id": f"{16778240 + len(live)}",
+                    "user_name": name,
+                    "email": email,
+                    "join_time": _iso(at or dt.datetime.now(dt.UTC)),
+                    "status": "in_meeting",
+                }
+            )
+
+    def end_meeting(self, meeting_id: int, *, at: dt.datetime | None = None) -> str:
+        """End a live meeting: its participants leave and become the instance's past participants
+        (under its UUID, and under the meeting id, which names the latest instance); returns the UUID."""
+        with self.lock:
+            ended = at or dt.datetime.now(dt.UTC)
+            instance = self.live_instances.pop(meeting_id)
+            self.meetings[meeting_id]["status"] = "waiting"
+            past = []
+            for joined in self.live_participants.pop(str(meeting_id)):
+                start = dt.datetime.strptime(joined["join_time"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)
+                past.append(
+                    {
+                        "id": joined["id"],
+                        "user_id": joined["user_id"],
+                        "name": joined["user_name"],
+                        "user_email": joined["email"],
+                        "join_time": joined["join_time"],
+                        "leave_time": _iso(ended),
+                        "duration": max(0, int((ended - start).total_seconds())),
+                        "status": "in_meeting",
+                    }
+                )
+            self.past_participants[instance["uuid"]] = self.past_participants[str(meeting_id)] = past
+            self.past_instances.setdefault(str(meeting_id), []).append(instance)
+            return instance["uuid"]
+
     def _seed_activity(self) -> None:
         """A past meeting of Alex's with participants and a cloud recording, and a live one."""
         past_start = self.now - dt.timedelta(days=1)
         past_id, past_uuid = 84012345678, "/ajXp112QmuoKj4854875==="  # a UUID that needs double encoding
+        self.past_instances[str(past_id)] = [{"uuid": past_uuid, "start_time": _iso(past_start)}]
         self.past_participants[str(past_id)] = self.past_participants[past_uuid] = [
             {
                 "id": u.id,
