@@ -1,0 +1,1 @@
+"""zoomclient-participant-chat: a Zoom Team Chat group chat with an event's attendees."""

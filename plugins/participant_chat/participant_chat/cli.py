@@ -1,0 +1,105 @@
+"""``zoomclient chat participants --event ID``: a Team Chat group chat with an event's attendees.
+
+The event is looked up in its calendar between a month ago and a year ahead (as ``zoomclient meeting``
+does). Without ``--yes`` the command names who has no Zoom account and asks first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+import click
+
+from host.cli.support import accounts, echo_json, reports_errors, run
+
+if TYPE_CHECKING:
+    from host.accounts import AccountSession
+    from host.model.calendar import Event
+    from participant_chat.plugin import ParticipantChatPlugin
+
+WINDOW_BACK = dt.timedelta(days=31)
+WINDOW_AHEAD = dt.timedelta(days=366)
+
+
+async def find_event(session: AccountSession, calendar_id: str | None, event_id: str) -> Event:
+    from host.errors import UsageError
+
+    cache = session.require_calendars()
+    await cache.load()
+    calendar = cache.calendar(calendar_id) if calendar_id else next((c for c in cache.calendars if c.primary), None)
+    if calendar is None:
+        raise UsageError(f"There is no calendar {calendar_id!r}.", hint="`zoomclient calendar list --json` lists them.")
+    now = dt.datetime.now(dt.UTC)
+    await cache.ensure_range(now - WINDOW_BACK, now + WINDOW_AHEAD, [calendar.id])
+    event = cache.get(calendar.id, event_id)
+    if event is None:
+        raise UsageError(
+            f"There is no event {event_id!r} in {calendar.name!r} between a month ago and a year ahead.",
+            hint="Pass --calendar with the event's calendar id (see `zoomclient calendar list --json`).",
+        )
+    return event
+
+
+def add_chat_commands(cli: click.Group, plugin: ParticipantChatPlugin) -> None:
+    """``chat participants`` into the ``chat`` group (made here unless another Team Chat plugin made it)."""
+    chat = cli.commands.get("chat")
+    if not isinstance(chat, click.Group):
+
+        @click.group(name="chat")
+        def chat() -> None:
+            """Zoom Team Chat."""
+
+        cli.add_command(chat)
+    chat.add_command(participants_command(plugin))
+
+
+def participants_command(plugin: ParticipantChatPlugin) -> click.Command:
+    @click.command(name="participants")
+    @click.option("--event", "event_id", required=True, help="The event's id.")
+    @click.option("--calendar", "calendar_id", help="The event's calendar (default: the primary one).")
+    @click.option("--yes", is_flag=True, help="Do not ask.")
+    @click.option("--json", "as_json", is_flag=True, help="Print the chat (id, members, who was left out) as JSON.")
+    @click.pass_context
+    @reports_errors
+    def participants(ctx: click.Context, event_id: str, calendar_id: str | None, yes: bool, as_json: bool) -> None:
+        """Start a Zoom Team Chat group chat with an event's attendees who have a Zoom account."""
+        from participant_chat.chat import chat_name, confirmation, require_members, roster, start_group_chat, summary
+
+        manager = accounts(ctx)
+        plugin.bind(manager.host, manager.secrets)
+
+        async def look_up():
+            session = await manager.open()
+            try:
+                event = await find_event(session, calendar_id, event_id)
+            finally:
+                await session.aclose()
+            client = plugin.client()
+            try:
+                return event, await roster(client, event)
+            finally:
+                await client.aclose()
+
+        event, found = run(look_up())
+        require_members(found)
+        name = chat_name(event)
+        if not yes:
+            click.confirm(confirmation(name, found), abort=True)
+
+        async def start():
+            client = plugin.client()
+            try:
+                return await start_group_chat(client, name, found)
+            finally:
+                await client.aclose()
+
+        chat = run(start())
+        if as_json:
+            echo_json(chat)
+            return
+        click.echo(summary(chat))
+        if chat.url:
+            click.echo(f"Open: {chat.url}")
+
+    return participants
