@@ -206,9 +206,9 @@ class Mailbox:
         self._slots = lru_cache(maxsize=1024)(self._thread_slots)
         self._thread = lru_cache(maxsize=4096)(self._thread_info)
         self.id_of = lru_cache(maxsize=16384)(self.id_of)  # type: ignore[method-assign]
-        # An emulator often reads a message twice in one answer (its bytes, then its snippet from them):
-        # the last few are kept, not the mailbox (100,000 messages would hold hundreds of megabytes).
-        self.raw = lru_cache(maxsize=64)(self.raw)  # type: ignore[method-assign]
+        # An emulator often reads a message twice in one answer (its bytes, then its snippet): the last
+        # few are kept, not the mailbox (100,000 messages would hold hundreds of megabytes).
+        self._rendered = lru_cache(maxsize=64)(self._render)
 
     def __len__(self) -> int:
         return self.count
@@ -349,9 +349,17 @@ class Mailbox:
         return GeneratedMessage(meta, self.raw(index))
 
     def raw(self, index: int) -> bytes:
+        return self._rendered(index)[0]
+
+    def plain_text(self, index: int) -> str | None:
+        """The text of the message's text/plain body, known without parsing the message back (the same
+        words as a parser decodes, line ends aside); None for the malformed ones, which only a parser reads."""
+        return self._rendered(index)[1]
+
+    def _render(self, index: int) -> tuple[bytes, str | None]:
         meta = self.meta(index)
         if "malformed" in meta.features:
-            return _malformed(meta)
+            return _malformed(meta), None
         return render_message(meta, _rng(self.seed, "body", index))
 
 
@@ -405,8 +413,9 @@ def _render(part: Part) -> bytes:
     return head.encode() + b"\r\n" + body + (b"" if body.endswith(b"\r\n") else b"\r\n")
 
 
-def render_message(meta: MessageMeta, rng: random.Random) -> bytes:
-    """A well-formed RFC 5322 message for ``meta``; non-ASCII headers come out RFC 2047 encoded.
+def render_message(meta: MessageMeta, rng: random.Random) -> tuple[bytes, str]:
+    """A well-formed RFC 5322 message for ``meta`` and the text of its text/plain body; non-ASCII
+    headers come out RFC 2047 encoded.
 
     Written by hand rather than through :class:`email.message.EmailMessage`, which is 30 times slower;
     the tests parse every kind back with ``email.policy.default``.
@@ -430,7 +439,8 @@ def render_message(meta: MessageMeta, rng: random.Random) -> bytes:
     paragraphs = _paragraphs(rng, rng.randint(2, 6))
     greeting = f"Hallo {meta.to[0].name or meta.to[0].email}," if "non-ascii" in meta.features else "Hi,"
     signature = meta.sender.name or meta.sender.email
-    body = _text("\n\n".join([greeting, *paragraphs, f"-- \n{signature}"]) + "\n", "plain")
+    plain = "\n\n".join([greeting, *paragraphs, f"-- \n{signature}"]) + "\n"
+    body = _text(plain, "plain")
     boundary = f"=_sandbox_{meta.id}_"
     if "html" in meta.features:
         cid = f"img{meta.index}.{meta.id}@inline.example.com" if "cid" in meta.features else None
@@ -463,7 +473,7 @@ def render_message(meta: MessageMeta, rng: random.Random) -> bytes:
             parts.append(_binary(content_type, _attachment_bytes(how, rng, meta), ("Content-Disposition", disposition)))
         body = _multipart("mixed", boundary + "mix", parts)
     part_headers, part_body = body
-    return _render((headers + part_headers, part_body))
+    return _render((headers + part_headers, part_body)), plain
 
 
 def _attachment_bytes(how: str, rng: random.Random, meta: MessageMeta) -> bytes:

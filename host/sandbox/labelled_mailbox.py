@@ -24,7 +24,7 @@ import attrs
 from host.sandbox.api_error import ApiError, bad_request
 from host.sandbox.datagen import Mailbox as GeneratedMailbox
 from host.sandbox.gmail_query import Candidate, parse
-from host.sandbox.mime_payload import Facts, facts
+from host.sandbox.mime_payload import Facts, facts, snippet
 
 #: How many history records a mailbox keeps; older start ids get 404 (Gmail keeps about a week).
 HISTORY_LIMIT = 50_000
@@ -60,7 +60,9 @@ class StoredMessage:
     @property
     def snippet(self) -> str:
         if self._snippet is None:
-            self._snippet = self.facts().snippet
+            # A seeded message's text is known from its generation: no parse of its bytes for it.
+            text = self.source[0].plain_text(self.source[1]) if self.source is not None else None
+            self._snippet = snippet(text) if text is not None else self.facts().snippet
         return self._snippet
 
     @property

@@ -131,6 +131,11 @@ def attachment_data(raw: bytes, part_id: str) -> bytes | None:
     return None if part.is_multipart() else _decoded(part)
 
 
+def snippet(text: str) -> str:
+    """Gmail's snippet of a message whose text is ``text``: HTML-escaped plain text, about 200 characters."""
+    return html.escape(" ".join(text.split())[:200], quote=True)
+
+
 @attrs.frozen
 class Facts:
     """What search, threading and the snippet need of a message."""
@@ -148,8 +153,7 @@ class Facts:
 
     @property
     def snippet(self) -> str:
-        # Gmail's snippets are HTML-escaped plain text, about 200 characters.
-        return html.escape(" ".join(self.text.split())[:200], quote=True)
+        return snippet(self.text)
 
     @property
     def has_attachment(self) -> bool:
