@@ -57,6 +57,8 @@ ENDPOINT_LABELS: tuple[tuple[str, str, RateLabel], ...] = (
     ("GET", "/meetings/{meetingId}/recordings", RateLabel.LIGHT),
     ("GET", "/chat/users/{userId}/messages", RateLabel.MEDIUM),
     ("POST", "/chat/users/{userId}/messages", RateLabel.MEDIUM),
+    # The spec states no label, only "20 requests per second per API": Medium's rate on Pro.
+    ("POST", "/chat/users/{userId}/messages/files", RateLabel.MEDIUM),
     ("GET", "/chat/users/{userId}/channels", RateLabel.MEDIUM),
     ("POST", "/chat/users/{userId}/channels", RateLabel.MEDIUM),
     ("POST", "/chat/users/{userId}/channels/{channelId}/members", RateLabel.MEDIUM),

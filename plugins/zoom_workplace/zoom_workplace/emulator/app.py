@@ -14,7 +14,9 @@ Served (paths and JSON shapes of zoom-users, zoom-team-chat, zoom-phone and the 
     GET    /v2/past_meetings/{meetingId}/instances            the ended instances' UUIDs
     GET    /v2/metrics/meetings/{meetingId}/participants?type=live   paged
     GET    /v2/users/{userId}/recordings | /v2/meetings/{meetingId}/recordings
-    GET|POST /v2/chat/users/{userId}/messages                 ``to_contact`` / ``to_channel``
+    GET|POST /v2/chat/users/{userId}/messages                 ``to_contact`` / ``to_channel``, ≤ 1024 characters
+    POST   /v2/chat/users/{userId}/messages/files           multipart, one file (≤ 20 MB, images ≤ 16 MB); in
+                                                              production on ``file.zoom.us``, here on this origin
     GET|POST /v2/chat/users/{userId}/channels                 a group chat is type 4, ≤ 20 members a call
     POST   /v2/chat/users/{userId}/channels/{channelId}/members   ≤ 20 members a call
     GET    /v2/contacts?search_key&query_presence_status
@@ -44,6 +46,7 @@ from host.sandbox.faults import FaultInjector, TokenBucket
 from host.sandbox.oauth import OAuthServer, OAuthServerConfig
 from host.sandbox.requestlog import RequestLog
 from host.sandbox.service import SandboxOptions
+from zoom_workplace.emulator.form_data import FormDataError, parse_form_data
 from zoom_workplace.emulator.state import ZoomState, ZoomUserRecord, _iso
 from zoom_workplace.labels import RateLabel, RateLimits, label_for
 
@@ -51,6 +54,12 @@ from zoom_workplace.labels import RateLabel, RateLimits, label_for
 NO_SCHEDULING_PRIVILEGE = 1120
 USER_NOT_FOUND = 1001
 MEETING_NOT_FOUND = 3001
+#: Team Chat's limits (the spec's ``maxLength`` of a message; "16 megabytes for images and 20 megabytes
+#: for all other file types" of a chat file, images being the kinds Team Chat shows as images).
+MESSAGE_MAX_LENGTH = 1024
+FILE_MAX_BYTES = 20 * 2**20
+IMAGE_MAX_BYTES = 16 * 2**20
+IMAGE_EXTENSIONS = frozenset({"png", "jpg", "jpeg", "gif"})
 #: Dial-in numbers every emulated meeting gets.
 DIAL_IN = (
     {"country": "US", "country_name": "US", "city": "New York", "number": "+1 646 558 8656", "type": "toll"},
@@ -102,6 +111,7 @@ class ZoomEmulator:
             self._route("/v2/users/{userId}/recordings", self.user_recordings),
             self._route("/v2/meetings/{meetingId}/recordings", self.meeting_recordings),
             self._route("/v2/chat/users/{userId}/messages", self.chat_messages, ["GET", "POST"]),
+            self._route("/v2/chat/users/{userId}/messages/files", self.chat_file, ["POST"]),
             self._route("/v2/chat/users/{userId}/channels", self.channels, ["GET", "POST"]),
             self._route("/v2/chat/users/{userId}/channels/{channelId}/members", self.channel_members, ["POST"]),
             self._route("/v2/contacts", self.contacts),
@@ -408,20 +418,83 @@ class ZoomEmulator:
         body = await _body(request)
         if not body.get("message") or not (body.get("to_contact") or body.get("to_channel")):
             raise ZoomError(400, 300, "message and to_contact or to_channel are required.")
-        if body.get("to_channel") and not any(c["id"] == body["to_channel"] for c in self.state.channels):
-            raise ZoomError(404, 4130, f"Channel does not exist: {body['to_channel']}.")
+        if len(str(body["message"])) > MESSAGE_MAX_LENGTH:
+            # The spec's maxLength of ``message``; the wording of the answer is the emulator's.
+            raise ZoomError(400, 300, f"Invalid field: message. It is longer than {MESSAGE_MAX_LENGTH} characters.")
+        self._chat_target(me, body.get("to_contact"), body.get("to_channel"), by_email=True)
+        self._reply_target(body.get("reply_main_message_id"))
+        message_id = self._add_chat_message(
+            user, body, message=str(body["message"]), fields=("to_contact", "to_channel", "reply_main_message_id")
+        )
+        return JSONResponse({"id": message_id}, status_code=201)
+
+    async def chat_file(self, request: Request, me: ZoomUserRecord) -> Any:
+        """Send a chat file: ``files`` (exactly one), ``to_contact`` (a user id or member id, not an
+        email) or ``to_channel``, and ``reply_main_message_id``."""
+        user = self._target(request, me)
+        try:
+            parts = parse_form_data(request.headers.get("content-type", ""), await request.body())
+        except FormDataError as error:
+            raise ZoomError(400, 300, str(error)) from None
+        fields = {p.name: p.data.decode("utf-8", "replace") for p in parts if p.filename is None}
+        files = [p for p in parts if p.name == "files" and p.filename is not None]
+        if len(files) != 1:
+            raise ZoomError(400, 300, "files is required and takes exactly one file.")
+        if not (fields.get("to_contact") or fields.get("to_channel")):
+            raise ZoomError(400, 300, "to_contact or to_channel is required.")
+        (sent,) = files
+        image = sent.filename.rsplit(".", 1)[-1].lower() in IMAGE_EXTENSIONS
+        limit = IMAGE_MAX_BYTES if image else FILE_MAX_BYTES
+        if len(sent.data) > limit:
+            raise ZoomError(400, 300, f"Maximum file size exceeded: {limit // 2**20}MB")
+        self._chat_target(me, fields.get("to_contact"), fields.get("to_channel"), by_email=False)
+        self._reply_target(fields.get("reply_main_message_id"))
+        file_id = f"file-{len(self.state.chat_files) + 1:05d}"
+        self.state.chat_files[file_id] = {"name": sent.filename, "content_type": sent.content_type, "data": sent.data}
+        described = {
+            "file_id": file_id,
+            "file_name": sent.filename,
+            "file_size": len(sent.data),
+            "download_url": f"https://zoom.us/file/download/{file_id}",
+        }
+        message_id = self._add_chat_message(
+            user,
+            {**fields, **described, "files": [described]},
+            message="",
+            fields=("to_contact", "to_channel", "reply_main_message_id", "files", *described),
+        )
+        return JSONResponse({"id": message_id}, status_code=201)
+
+    def _chat_target(self, me: ZoomUserRecord, contact: Any, channel: Any, *, by_email: bool) -> None:
+        """A contact of the sender's account (by email only where the route takes one), or a channel of theirs."""
+        if contact:
+            found = self.state.user(str(contact)) if by_email else self.state.user_by_id(str(contact))
+            if found is None or found.account_id != me.account_id:
+                raise ZoomError(404, USER_NOT_FOUND, f"User does not exist: {contact}.")
+        if channel and not any(c["id"] == channel and me.email in c["members"] for c in self.state.channels):
+            raise ZoomError(404, 4130, f"Channel does not exist: {channel}.")
+
+    def _reply_target(self, main_id: Any) -> None:
+        if main_id and not any(
+            m["id"] == main_id and not m.get("reply_main_message_id") for m in self.state.chat_messages
+        ):
+            raise ZoomError(400, 5402, "This only supports replies to a main message.")
+
+    def _add_chat_message(
+        self, user: ZoomUserRecord, body: dict[str, Any], *, message: str, fields: tuple[str, ...]
+    ) -> str:
         message_id = f"msg-{len(self.state.chat_messages) + 1:05d}"
         self.state.chat_messages.append(
             {
                 "id": message_id,
-                "message": body["message"],
+                "message": message,
                 "sender": user.email,
                 "date_time": _iso(dt.datetime.now(dt.UTC)),
                 "timestamp": int(time.time() * 1000),
-                **{k: body[k] for k in ("to_contact", "to_channel") if body.get(k)},
+                **{k: body[k] for k in fields if body.get(k)},
             }
         )
-        return JSONResponse({"id": message_id}, status_code=201)
+        return message_id
 
     async def channels(self, request: Request, me: ZoomUserRecord) -> Any:
         user = self._target(request, me)

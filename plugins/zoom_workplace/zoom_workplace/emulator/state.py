@@ -153,13 +153,18 @@ class ZoomState:
         self.live_instances: dict[int, dict[str, Any]] = {}
         self.recordings: list[dict[str, Any]] = []
         self.chat_messages: list[dict[str, Any]] = []
+        #: files sent to Team Chat by id: ``{"name", "content_type", "data"}``
+        self.chat_files: dict[str, dict[str, Any]] = {}
         self.channels: list[dict[str, Any]] = []
         self._seed_activity()
 
     def user(self, key: str) -> ZoomUserRecord | None:
         """A user by email or id."""
         found = self.users.get(key.lower())
-        return found or next((u for u in self.users.values() if u.id == key), None)
+        return found or self.user_by_id(key)
+
+    def user_by_id(self, user_id: str) -> ZoomUserRecord | None:
+        return next((u for u in self.users.values() if u.id == user_id), None)
 
     def start_meeting(self, meeting_id: int, *, uuid: str | None = None, at: dt.datetime | None = None) -> str:
         """Start a meeting the emulator created: it is live (``status`` "started") as a new instance,

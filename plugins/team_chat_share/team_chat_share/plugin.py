@@ -1,0 +1,120 @@
+"""The hooks of zoomclient-team-chat-share: the message action "Share to Team Chat" and
+``zoomclient chat share``. Kept light: the work is imported when used.
+
+The plugin is an object (the entry point names :data:`PLUGIN`), so that a test can build one whose
+Zoom client comes from a sign-in of its own; the installed one opens the host's secret store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from host.actions import Action, ActionContext, ActionPlace, ActionResult
+from host.hookspecs import hookimpl
+
+if TYPE_CHECKING:
+    import click
+
+    from host.app import Host
+    from host.secrets import SecretStore
+    from zoom_workplace.client import ZoomClient
+
+ACTION_ID = "team-chat.share"
+#: The preview's check box for sending the whole email along.
+EML_OPTION = "Attach the message as an .eml file"
+
+
+class TeamChatSharePlugin:
+    """``connect(host)`` gives the Zoom client of whoever is signed in to Zoom; by default it comes
+    from the host's secret store (the Zoom sign-in, or a Zoom Mail account's): the one the CLI opened
+    (:meth:`bind`), else the app's."""
+
+    def __init__(self, connect: Callable[[Host], ZoomClient] | None = None) -> None:
+        self.host: Host | None = None
+        self.secrets: SecretStore | None = None
+        self._connect = connect
+
+    def bind(self, host: Host, secrets: SecretStore | None = None) -> None:
+        """Use ``host`` and, when given, the secret store a command already opened."""
+        self.host, self.secrets = host, secrets
+
+    def client(self) -> ZoomClient:
+        """A new Zoom client (close it when done); UsageError when nobody is signed in to Zoom."""
+        from host.errors import UsageError
+        from host.secrets import open_secret_store
+        from zoom_workplace.session import open_client
+
+        if self.host is None:
+            raise UsageError("Team Chat sharing is not ready: the host has not started.")
+        if self._connect is not None:
+            return self._connect(self.host)
+        return open_client(self.secrets or open_secret_store(self.host.data_dir), self.host)
+
+    @hookimpl
+    def host_started(self, host: Host) -> None:
+        if self.host is None:
+            self.host = host
+
+    @hookimpl
+    def register_actions(self, register: Callable[[Action], None]) -> None:
+        register(
+            Action(
+                id=ACTION_ID,
+                title="Share to Team Chat",
+                places=frozenset({ActionPlace.MESSAGE}),
+                run=self._share,
+                available=lambda context: context.message is not None,
+                icon="zoom-chat",
+            )
+        )
+
+    @hookimpl
+    def register_commands(self, cli: click.Group) -> None:
+        from team_chat_share.cli import add_share_command
+
+        add_share_command(cli, self)
+
+    async def _share(self, context: ActionContext) -> ActionResult:
+        """Pick a contact or channel, preview, send; cancelling either step sends nothing."""
+        from host.errors import UsageError
+        from team_chat_share.recipients import Directory
+        from team_chat_share.sharing import FILE_MAX_BYTES, share, share_text
+
+        message = context.message
+        if message is None:
+            raise UsageError("There is no message to share.", hint="Select a message first.")
+        client = self.client()
+        try:
+            directory = Directory(client)
+            picked = await context.ui.pick(
+                "Share to Team Chat", directory.search, prompt="Search a contact (name or email) or a channel"
+            )
+            if picked is None:
+                return ActionResult()
+            recipient = picked.value
+            options: tuple[str, ...] = ()
+            note = ""
+            if message.raw is None:
+                note = "\n\n(The original of this email is not on this computer, so it cannot go as an .eml file.)"
+            elif len(message.raw) > FILE_MAX_BYTES:
+                size, most = len(message.raw) / 2**20, FILE_MAX_BYTES // 2**20
+                note = f"\n\n(The email is {size:.1f} MB, more than the {most} MB Team Chat takes as a file.)"
+            else:
+                options = (EML_OPTION,)
+            ticked = await context.ui.preview(
+                f"Share to {recipient.name}",
+                f"To: {recipient.label} ({recipient.detail})\n\n{share_text(message)}{note}",
+                options=options,
+                accept="Send",
+            )
+            if ticked is None:
+                return ActionResult()
+            shared = await share(client, recipient, message, eml=message.raw if EML_OPTION in ticked else None)
+        finally:
+            await client.aclose()
+        attached = f" with {shared.file_name}" if shared.file_name else ""
+        return ActionResult(message=f"Shared “{message.subject or '(no subject)'}” with {recipient.label}{attached}.")
+
+
+PLUGIN: Any = TeamChatSharePlugin()
