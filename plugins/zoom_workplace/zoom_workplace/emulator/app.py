@@ -13,7 +13,8 @@ Served (paths and JSON shapes of zoom-users, zoom-team-chat, zoom-phone and the 
     GET    /v2/past_meetings/{meetingId}/participants         a meeting id or a (double-encoded) UUID, paged
     GET    /v2/past_meetings/{meetingId}/instances            the ended instances' UUIDs
     GET    /v2/metrics/meetings/{meetingId}/participants?type=live   paged
-    GET    /v2/users/{userId}/recordings | /v2/meetings/{meetingId}/recordings
+    GET    /v2/users/{userId}/recordings                      ``from``/``to`` at most a month apart, paged
+    GET    /v2/meetings/{meetingId}/recordings                with the viewers' passcode (``password``)
     GET|POST /v2/chat/users/{userId}/messages                 ``to_contact`` / ``to_channel``, ≤ 1024 characters
     POST   /v2/chat/users/{userId}/messages/files           multipart, one file (≤ 20 MB, images ≤ 16 MB); in
                                                               production on ``file.zoom.us``, here on this origin
@@ -29,6 +30,8 @@ at its plan's rate (:class:`~zoom_workplace.labels.RateLimits`); over it, 429 wi
 
 from __future__ import annotations
 
+import base64
+import calendar
 import datetime as dt
 import math
 import time
@@ -383,15 +386,32 @@ class ZoomEmulator:
         return _page(request, found, "participants")
 
     async def user_recordings(self, request: Request, me: ZoomUserRecord) -> Any:
+        # Zoom lists a month at most a call (``from`` defaults to today, ``to`` to the day after), newest
+        # first, ``page_size`` a page (30, at most 300), the rest behind ``next_page_token``.
         user = self._target(request, me)
-        found = [r for r in self.state.recordings if r["host_id"] == user.id]
+        query = request.query_params
+        first, last = _recording_dates(query.get("from"), query.get("to"), self.state.now.date())
+        found = sorted(
+            (
+                r
+                for r in self.state.recordings
+                if r["host_id"] == user.id and first <= dt.date.fromisoformat(r["start_time"][:10]) <= last
+            ),
+            key=lambda r: r["start_time"],
+            reverse=True,
+        )
+        page_size = _page_size(query.get("page_size"))
+        offset = _page_offset(query.get("next_page_token"))
+        page = found[offset : offset + page_size]
         return {
-            "from": request.query_params.get("from", ""),
-            "to": request.query_params.get("to", ""),
-            "page_size": 30,
+            "from": first.isoformat(),
+            "to": last.isoformat(),
+            "page_count": max(1, math.ceil(len(found) / page_size)),
+            "page_size": page_size,
             "total_records": len(found),
-            "next_page_token": "",
-            "meetings": found,
+            "next_page_token": _page_token(offset + page_size) if len(found) > offset + page_size else "",
+            # The listing has no viewers' passcode (rivet's listAllRecordings); GET /meetings/{id}/recordings has.
+            "meetings": [{k: v for k, v in r.items() if k != "password"} for r in page],
         }
 
     async def meeting_recordings(self, request: Request, me: ZoomUserRecord) -> Any:
@@ -578,14 +598,18 @@ class ZoomEmulator:
     async def phone_user(self, request: Request, me: ZoomUserRecord) -> Any:
         user = self._target(request, me)
         if not user.phone_number:
-            raise ZoomError(404, 1001, f"User does not exist or has no Zoom Phone license: {user.email}.")
+            # A user without a Zoom Phone licence is no phone user: the spec's 404 with code 1001.
+            raise ZoomError(404, USER_NOT_FOUND, f"User does not exist: {request.path_params['userId']}.")
+        numbers = (user.phone_number, *user.extra_phone_numbers)
         return {
             "id": user.id,
             "email": user.email,
             "department": user.department,
+            "extension_id": f"ext-{user.id}",
             "extension_number": 1000 + user.pmi % 1000,
+            "phone_user_id": f"pu-{user.id}",
             "status": "activate",
-            "phone_numbers": [{"id": f"pn-{user.id}", "number": user.phone_number}],
+            "phone_numbers": [{"id": f"pn-{user.id}-{n}", "number": number} for n, number in enumerate(numbers, 1)],
         }
 
 
@@ -622,6 +646,46 @@ def _page(request: Request, items: list[dict[str, Any]], key: str) -> dict[str, 
         "next_page_token": str(end) if end < len(items) else "",
         key: items[start:end],
     }
+
+
+def _recording_dates(first: str | None, last: str | None, today: dt.date) -> tuple[dt.date, dt.date]:
+    """A recording listing's ``from`` and ``to`` (yyyy-mm-dd, UTC): Zoom's defaults, at most a month apart."""
+    try:
+        start = dt.date.fromisoformat(first) if first else today
+        end = dt.date.fromisoformat(last) if last else start + dt.timedelta(days=1)
+    except ValueError:
+        raise ZoomError(400, 300, "Invalid field: from and to are dates (yyyy-mm-dd).") from None
+    if end < start:
+        raise ZoomError(400, 300, "Invalid field: to is before from.")
+    year, month = (start.year + 1, 1) if start.month == 12 else (start.year, start.month + 1)
+    month_later = dt.date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+    if end > month_later:
+        raise ZoomError(400, 300, "The date range cannot be more than a month: from and to are at most a month apart.")
+    return start, end
+
+
+def _page_size(text: str | None) -> int:
+    try:
+        size = int(text) if text else 30
+    except ValueError:
+        raise ZoomError(400, 300, "Invalid field: page_size.") from None
+    return min(max(size, 1), 300)
+
+
+def _page_token(offset: int) -> str:
+    return base64.urlsafe_b64encode(f"offset:{offset}".encode()).decode()
+
+
+def _page_offset(token: str | None) -> int:
+    if not token:
+        return 0
+    try:
+        kind, _, offset = base64.urlsafe_b64decode(token.encode()).decode().partition(":")
+        if kind == "offset":
+            return int(offset)
+    except ValueError:
+        pass
+    raise ZoomError(400, 300, "Invalid next_page_token: it expired or belongs to another listing.")
 
 
 async def _body(request: Request) -> dict[str, Any]:

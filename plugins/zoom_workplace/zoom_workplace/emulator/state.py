@@ -55,6 +55,8 @@ class ZoomUserRecord:
     department: str = ""
     job_title: str = ""
     phone_number: str = ""
+    #: Zoom Phone numbers beside ``phone_number`` (the first); a user without ``phone_number`` has no licence
+    extra_phone_numbers: tuple[str, ...] = ()
     #: whose meetings this user may schedule (they gave this user scheduling privilege)
     schedules_for: set[str] = attrs.field(factory=set)
 
@@ -104,6 +106,7 @@ class ZoomState:
                 department="Product",
                 job_title="Product manager",
                 phone_number="+49 30 1234 5601",
+                extra_phone_numbers=("498999887766",),  # Zoom's own form: no "+", no spaces
             ),
             _user(
                 2,
@@ -237,35 +240,25 @@ class ZoomState:
             }
             for i, u in enumerate(self.users[e] for e in ("alex.morgan@example.com", "ana.mueller@example.de"))
         ]
+        alex, ana = self.users["alex.morgan@example.com"], self.users["ana.mueller@example.de"]
         self.recordings.append(
-            {
-                "uuid": past_uuid,
-                "id": past_id,
-                "account_id": "acc-pro",
-                "host_id": self.users["alex.morgan@example.com"].id,
-                "topic": "Roadmap review",
-                "type": 2,
-                "start_time": _iso(past_start),
-                "duration": 55,
-                "total_size": 52428800,
-                "recording_count": 1,
-                "share_url": f"https://zoom.us/rec/share/{past_id}",
-                "recording_files": [
-                    {
-                        "id": "rec-file-1",
-                        "meeting_id": past_uuid,
-                        "recording_start": _iso(past_start),
-                        "recording_end": _iso(past_start + dt.timedelta(minutes=55)),
-                        "file_type": "MP4",
-                        "file_extension": "MP4",
-                        "file_size": 52428800,
-                        "play_url": f"https://zoom.us/rec/play/{past_id}",
-                        "download_url": f"https://zoom.us/rec/download/{past_id}",
-                        "status": "completed",
-                        "recording_type": "shared_screen_with_speaker_view",
-                    }
-                ],
-            }
+            cloud_recording(alex, past_id, past_uuid, "Roadmap review", past_start, 55, password="Rv7#pQ2x")
+        )
+        # Alex's older recordings, one a month or more apart (a listing pages through months), with and
+        # without passcodes, and one of Ana's that Alex's listing never shows.
+        for days, meeting_id, topic, minutes, password in (
+            (9, 84011112222, "Kundengespräch Müller GmbH", 40, "Kd3!mU9z"),
+            (38, 84022223333, "Design critique", 30, ""),
+            (75, 84033334444, "All hands — Q3", 90, "aH4$q3Lx"),
+            (160, 84044445555, "Onboarding: Zoom Phone", 25, ""),
+            (290, 84055556666, "Retrospective", 60, "Rt6&pZ1c"),
+            (420, 84066667777, "Budget 2025", 45, "Bd8*kW2v"),
+        ):
+            start = self.now - dt.timedelta(days=days)
+            uuid = f"emuRec{meeting_id}=="
+            self.recordings.append(cloud_recording(alex, meeting_id, uuid, topic, start, minutes, password=password))
+        self.recordings.append(
+            cloud_recording(ana, 84077778888, "emuRec84077778888==", "Ana's interview", self.now, 30, password="")
         )
         self.live_participants["85099887766"] = [
             {
@@ -286,6 +279,54 @@ class ZoomState:
                 "members": ["alex.morgan@example.com", "ana.mueller@example.de"],
             }
         )
+
+
+def cloud_recording(
+    host: ZoomUserRecord,
+    meeting_id: int,
+    uuid: str,
+    topic: str,
+    start: dt.datetime,
+    minutes: int,
+    *,
+    password: str,
+) -> dict[str, Any]:
+    """A cloud recording as ``GET /meetings/{meetingId}/recordings`` gives it. ``password`` is the passcode
+    viewers type (``""``: none); ``recording_play_passcode`` is Zoom's token that opens the share link
+    without it (``?pwd=``), present only where there is a passcode."""
+    size = minutes * 953250
+    recording: dict[str, Any] = {
+        "uuid": uuid,
+        "id": meeting_id,
+        "account_id": host.account_id,
+        "host_id": host.id,
+        "topic": topic,
+        "type": 2,
+        "start_time": _iso(start),
+        "duration": minutes,
+        "total_size": size,
+        "recording_count": 1,
+        "share_url": f"https://zoom.us/rec/share/emu{meeting_id}",
+        "recording_files": [
+            {
+                "id": f"rec-file-{meeting_id}",
+                "meeting_id": uuid,
+                "recording_start": _iso(start),
+                "recording_end": _iso(start + dt.timedelta(minutes=minutes)),
+                "file_type": "MP4",
+                "file_extension": "MP4",
+                "file_size": size,
+                "play_url": f"https://zoom.us/rec/play/emu{meeting_id}",
+                "download_url": f"https://zoom.us/rec/download/emu{meeting_id}",
+                "status": "completed",
+                "recording_type": "shared_screen_with_speaker_view",
+            }
+        ],
+        "password": password,
+    }
+    if password:
+        recording["recording_play_passcode"] = f"emuPlay{meeting_id}x{len(password)}Qz"
+    return recording
 
 
 def _iso(moment: dt.datetime) -> str:

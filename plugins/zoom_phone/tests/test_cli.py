@@ -1,0 +1,74 @@
+"""``zoomclient phone numbers | attach`` end to end, each command a fresh process of the installed CLI,
+against the Zoom and TestMail emulators of this process."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+TESTPROVIDER = Path(__file__).resolve().parents[3] / "tests" / "testprovider"
+ZOOMCLIENT = Path(sys.executable).with_name("zoomclient")
+ALEX, ANA = "alex.morgan@example.com", "ana.mueller@example.de"
+
+
+@pytest.fixture
+def zoomclient(tmp_path: Path):
+    environment = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("ZOOMCLIENT_")},
+        "PYTHONPATH": os.pathsep.join([str(TESTPROVIDER / "site"), str(TESTPROVIDER)]),
+        "ZOOMCLIENT_DATA_DIR": str(tmp_path / "data"),
+        "ZOOMCLIENT_PASSPHRASE": "a passphrase for the vault",
+        "ZOOMCLIENT_LOAD_PLUGINS": "zoomclient-testprovider,zoomclient-zoom-workplace,zoomclient-zoom-phone",
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+    }
+
+    def run(*args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
+        done = subprocess.run(
+            [str(ZOOMCLIENT), *args],
+            env=environment,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            stdin=subprocess.DEVNULL,
+        )
+        if ok:
+            assert done.returncode == 0, f"zoomclient {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}"
+        return done
+
+    return run
+
+
+@pytest.mark.slow
+def test_list_the_numbers_and_put_one_into_an_event(zoomclient, zoom_url, testmail, testmail_url) -> None:
+    zoomclient("account", "add", "testmail", "--sandbox", testmail_url)
+    zoomclient("zoom", "signin", "--sandbox", zoom_url, "--login-hint", ALEX)
+
+    listed = json.loads(zoomclient("phone", "numbers", "--json").stdout)
+    assert [n["tel"] for n in listed] == ["tel:+493012345601;ext=1001", "tel:+498999887766;ext=1001"]
+    assert zoomclient("phone", "numbers").stdout.splitlines()[0] == (
+        "+49 30 1234 5601, extension 1001\ttel:+493012345601;ext=1001"
+    )
+
+    tomorrow = f"{dt.date.today() + dt.timedelta(days=1):%Y-%m-%d} 15:00"
+    created = json.loads(
+        zoomclient("calendar", "create", "--title", "Supplier call", "--start", tomorrow, "--json").stdout
+    )
+    which = zoomclient("phone", "attach", "--event", created["id"], ok=False)
+    assert which.returncode == 1 and "You have 2 Zoom Phone numbers" in which.stderr and "--number" in which.stderr
+    out = zoomclient("phone", "attach", "--event", created["id"], "--number", "+49 89 99887766").stdout
+    assert "Added Zoom Phone number +498999887766, extension 1001 to 'Supplier call'" in out
+    stored = testmail.state.events[created["id"]]
+    assert (
+        stored.location == "tel:+498999887766;ext=1001" and "Call: +498999887766, extension 1001" in stored.description
+    )
+
+    zoomclient("zoom", "signout")
+    zoomclient("zoom", "signin", "--sandbox", zoom_url, "--login-hint", ANA)
+    refused = zoomclient("phone", "numbers", ok=False)
+    assert refused.returncode == 1 and "no Zoom Phone licence" in refused.stderr and "Zoom admin" in refused.stderr

@@ -1,0 +1,120 @@
+"""``zoomclient phone numbers | attach --event ID``: the user's Zoom Phone numbers, and one put into an event.
+
+The event is looked up in its calendar between a month ago and a year ahead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+import click
+
+from host.cli.support import accounts, echo_json, reports_errors, run
+
+if TYPE_CHECKING:
+    from zoom_phone.numbers import PhoneNumber
+    from zoom_phone.plugin import ZoomPhonePlugin
+
+WINDOW_BACK = dt.timedelta(days=31)
+WINDOW_AHEAD = dt.timedelta(days=366)
+
+
+def _as_json(number: PhoneNumber) -> dict[str, str]:
+    return {"number": number.shown, "e164": number.e164, "extension": number.extension, "tel": number.tel}
+
+
+def _chosen(numbers: list[PhoneNumber], wanted: str | None) -> PhoneNumber:
+    from host.errors import UsageError
+    from zoom_phone.numbers import to_e164
+
+    if wanted is None:
+        if len(numbers) == 1:
+            return numbers[0]
+        raise UsageError(
+            f"You have {len(numbers)} Zoom Phone numbers: {', '.join(n.e164 for n in numbers)}.",
+            hint="Say which with --number.",
+        )
+    for number in numbers:
+        if number.e164 == to_e164(wanted):
+            return number
+    raise UsageError(
+        f"{wanted} is not one of your Zoom Phone numbers ({', '.join(n.e164 for n in numbers)}).",
+        hint="`zoomclient phone numbers` lists them.",
+    )
+
+
+async def _find(session, calendar_id: str | None, event_id: str):
+    from host.errors import UsageError
+
+    cache = session.require_calendars()
+    await cache.load()
+    calendar = cache.calendar(calendar_id) if calendar_id else next((c for c in cache.calendars if c.primary), None)
+    if calendar is None:
+        raise UsageError(f"There is no calendar {calendar_id!r}.", hint="`zoomclient calendar list --json` lists them.")
+    now = dt.datetime.now(dt.UTC)
+    await cache.ensure_range(now - WINDOW_BACK, now + WINDOW_AHEAD, [calendar.id])
+    event = cache.get(calendar.id, event_id)
+    if event is None:
+        raise UsageError(
+            f"There is no event {event_id!r} in {calendar.name!r} between a month ago and a year ahead.",
+            hint="Pass --calendar with the event's calendar id (see `zoomclient calendar list --json`).",
+        )
+    return cache, event
+
+
+def phone_commands(plugin: ZoomPhonePlugin) -> click.Group:
+    """The ``phone`` group, reading Zoom through ``plugin``'s Zoom client."""
+
+    @click.group()
+    def phone() -> None:
+        """Your Zoom Phone numbers, for invitations people call into."""
+
+    @phone.command(name="numbers")
+    @click.option("--json", "as_json", is_flag=True)
+    @click.pass_context
+    @reports_errors
+    def phone_numbers(ctx: click.Context, as_json: bool) -> None:
+        """List your Zoom Phone numbers with your extension and their tel: links."""
+        manager = accounts(ctx)
+        plugin.bind(manager.host, manager.secrets)
+        numbers = run(plugin.numbers())
+        if as_json:
+            echo_json([_as_json(n) for n in numbers])
+            return
+        for number in numbers:
+            click.echo(f"{number.label}\t{number.tel}")
+
+    @phone.command(name="attach")
+    @click.option("--event", "event_id", required=True, help="The event's id.")
+    @click.option("--calendar", "calendar_id", help="The event's calendar (default: the primary one).")
+    @click.option("--number", "wanted", help="Which of your numbers (needed when you have several).")
+    @click.option("--no-notify", is_flag=True, help="Do not send updated invitations.")
+    @click.option("--json", "as_json", is_flag=True)
+    @click.pass_context
+    @reports_errors
+    def phone_attach(
+        ctx: click.Context, event_id: str, calendar_id: str | None, wanted: str | None, no_notify: bool, as_json: bool
+    ) -> None:
+        """Put one of your Zoom Phone numbers into an event: a tel: link in the location and description."""
+        from zoom_phone.numbers import with_phone
+
+        manager = accounts(ctx)
+        plugin.bind(manager.host, manager.secrets)
+
+        async def attach():
+            number = _chosen(await plugin.numbers(), wanted)
+            session = await manager.open()
+            try:
+                cache, event = await _find(session, calendar_id, event_id)
+                return number, await cache.update_event(with_phone(event, number), notify=not no_notify)
+            finally:
+                await session.aclose()
+
+        number, event = run(attach())
+        if as_json:
+            echo_json(event)
+            return
+        click.echo(f"Added Zoom Phone number {number.label} to {event.title!r}: {number.tel}")
+
+    return phone
