@@ -170,7 +170,7 @@ def confirmation(name: str, found: Roster) -> str:
     """What the user is asked before the chat is started."""
     people = len(found.members)
     text = f"Start a Zoom Team Chat group chat {name!r} with {people} attendee{'s' if people != 1 else ''}?"
-    return " ".join(part for part in (text, left_out(found.without_zoom)) if part)
+    return "\n\n".join(part for part in (text, left_out(found.without_zoom)) if part)
 
 
 def summary(chat: GroupChat) -> str:

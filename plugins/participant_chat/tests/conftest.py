@@ -3,10 +3,12 @@ with TestMail and a participant chat plugin whose Zoom client comes from Alex's 
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sys
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 _TESTPROVIDER = Path(__file__).resolve().parents[3] / "tests" / "testprovider"
@@ -15,7 +17,7 @@ if str(_TESTPROVIDER) not in sys.path:
 sys.path.insert(0, str(Path(__file__).parent))
 
 import pytest  # noqa: E402
-from chat_support import ALEX, COLLEAGUES, DISTRIBUTION, colleague, event_start, team_event  # noqa: E402
+from chat_support import ALEX, COLLEAGUES, DISTRIBUTION, EVENT_ID, colleague, event_start, team_event  # noqa: E402
 from testprovider import names  # noqa: E402
 from testprovider import plugin as testmail_plugin  # noqa: E402
 from testprovider.emulator import TestMailEmulator  # noqa: E402
@@ -26,6 +28,8 @@ from host.auth import headless_browser  # noqa: E402
 from host.sandbox.runner import ServerThread  # noqa: E402
 from host.sandbox.service import SandboxOptions  # noqa: E402
 from host.secrets import MemorySecretStore  # noqa: E402
+from host.sync import SyncSettings  # noqa: E402
+from host.ui.loop import LoopThread  # noqa: E402
 from participant_chat.plugin import ParticipantChatPlugin  # noqa: E402
 from zoom_workplace.emulator.app import ZoomEmulator  # noqa: E402
 from zoom_workplace.emulator.state import ZoomUserRecord  # noqa: E402
@@ -96,5 +100,42 @@ async def session(
 
 
 @pytest.fixture
-def sandbox_urls(testmail_url: str) -> dict[str, str]:
-    return {names.ACCOUNT_TYPE: testmail_url}
+def loop() -> Iterator[LoopThread]:
+    thread = LoopThread().start()
+    yield thread
+    thread.stop()
+
+
+@pytest.fixture
+def open_calendar(qtbot, loop: LoopThread, testmail_url: str, tmp_path: Path) -> Iterator[Callable[[Host], Any]]:
+    """Open the main window of ``host`` signed in to TestMail; returns it with its calendar view loaded."""
+    from host.ui.app import open_window
+    from host.ui.qt import QSettings
+
+    windows = []
+
+    def open_for(host: Host) -> Any:
+        host.data_dir = tmp_path / f"window{len(windows)}"
+        window = open_window(
+            host,
+            MemorySecretStore(),
+            loop=loop,
+            settings=QSettings(str(tmp_path / f"layout{len(windows)}.ini"), QSettings.Format.IniFormat),
+            sync_settings=SyncSettings(undo_delay=dt.timedelta(seconds=30), poll_interval=3600),
+            sandbox_urls={names.ACCOUNT_TYPE: testmail_url},
+            sign_in=names.ACCOUNT_TYPE,
+        )
+        windows.append(window)
+        qtbot.addWidget(window)
+        window.resize(1400, 900)
+        view = window.main_views["calendar"]
+        qtbot.waitUntil(lambda: bool(view.calendars) and view.loading == 0, timeout=20000)
+        view.go_to(event_start().date())
+        qtbot.waitUntil(lambda: view.loading == 0 and any(e.id == EVENT_ID for e in view.events), timeout=10000)
+        return window
+
+    yield open_for
+    for window in windows:
+        window.close()
+    # The shell's "mail changed" timer (250 ms) may still run after close: let it fire while the window lives.
+    qtbot.wait(300)

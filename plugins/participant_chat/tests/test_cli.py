@@ -1,0 +1,69 @@
+"""``zoomclient chat participants`` end to end: each command a fresh process of the installed CLI, against
+the Zoom and TestMail emulators of this process."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from chat_support import ALEX, COLLEAGUES, EVENT_ID, OUTSIDERS, TITLE, channel_of, colleague
+
+TESTPROVIDER = Path(__file__).resolve().parents[3] / "tests" / "testprovider"
+ZOOMCLIENT = Path(sys.executable).with_name("zoomclient")
+PLUGINS = "zoomclient-testprovider,zoomclient-zoom-workplace,zoomclient-participant-chat"
+
+
+@pytest.fixture
+def zoomclient(tmp_path: Path):
+    environment = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("ZOOMCLIENT_")},
+        "PYTHONPATH": os.pathsep.join([str(TESTPROVIDER / "site"), str(TESTPROVIDER)]),
+        "ZOOMCLIENT_DATA_DIR": str(tmp_path / "data"),
+        "ZOOMCLIENT_PASSPHRASE": "a passphrase for the vault",
+        "ZOOMCLIENT_LOAD_PLUGINS": PLUGINS,
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+    }
+
+    def run(*args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
+        done = subprocess.run(
+            [str(ZOOMCLIENT), *args],
+            env=environment,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            stdin=subprocess.DEVNULL,
+        )
+        if ok:
+            assert done.returncode == 0, f"zoomclient {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}"
+        return done
+
+    return run
+
+
+@pytest.mark.slow
+def test_chat_participants_from_the_command_line(zoomclient, zoom, zoom_url, testmail, testmail_url) -> None:
+    zoomclient("account", "add", "testmail", "--sandbox", testmail_url)
+    zoomclient("zoom", "signin", "--sandbox", zoom_url, "--login-hint", ALEX.email)
+
+    unknown = zoomclient("chat", "participants", "--event", "no-such-event", ok=False)
+    assert unknown.returncode == 1 and "There is no event 'no-such-event'" in unknown.stderr
+
+    asked = zoomclient("chat", "participants", "--event", EVENT_ID, ok=False)
+    assert asked.returncode == 1 and "Aborted" in asked.stderr, "without --yes it asks, and no answer is no"
+    assert f"{TITLE!r} with {COLLEAGUES} attendees?\n\nLeft out (no Zoom account): Priya Sharma" in asked.stdout
+    assert [c["name"] for c in zoom.state.channels] == ["Product"]
+
+    done = json.loads(zoomclient("chat", "participants", "--event", EVENT_ID, "--yes", "--json").stdout)
+    everyone = [colleague(n).email for n in range(1, COLLEAGUES + 1)]
+    assert done["name"] == TITLE and done["members"] == everyone
+    assert [a["email"] for a in done["without_zoom"]] == [o.email for o in OUTSIDERS]
+    channel = channel_of(zoom, TITLE)
+    assert done["channel_id"] == channel["id"] and channel["members"] == [ALEX.email, *everyone]
+
+    text = zoomclient("chat", "participants", "--event", EVENT_ID, "--yes").stdout
+    assert text.startswith(f"Started the group chat {TITLE!r} with {COLLEAGUES} attendees. Left out")
+    assert "Open: https://zoom.us/launch/chat/v2/" in text
