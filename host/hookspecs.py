@@ -94,7 +94,9 @@ def register_conferencing(register: Callable[[ConferencingProvider], None]) -> N
     :param register: call with a :class:`~host.conferencing.ConferencingProvider`. A provider whose
         ``service`` is not ``"zoom"`` refuses the whole plugin at load time; one that says ``"zoom"``
         must come from a trusted distribution; and every meeting it creates must have a Zoom join URL,
-        or the host refuses to attach it. See :mod:`host.conferencing` for the full rule.
+        or the host refuses to attach it. See :mod:`host.conferencing` for the full rule. The host's
+        calendar write path then moves and deletes each meeting with its event through the provider's
+        ``event_changed`` and ``event_deleted`` steps.
     """
 
 

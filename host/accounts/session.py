@@ -92,5 +92,5 @@ def open_session_parts(
     calendar_factory = registry.calendar_provider(account.account_type)
     if Feature.CALENDAR in account.features and calendar_factory is not None:
         session.calendar = calendar_factory.open(connection)
-        session.calendars = CalendarCache(session.calendar)
+        session.calendars = CalendarCache(session.calendar, conferencing=registry.conferencing)
     return session

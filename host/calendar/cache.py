@@ -4,7 +4,8 @@ Nothing here is written anywhere: no file, no pickle, no log line with an event'
 name calendar ids and counts only). The cache loads a window around today, more windows as the
 user moves (:meth:`CalendarCache.ensure_range`), follows each window's cursor where the provider has
 one (:meth:`CalendarCache.refresh`), and sends every change straight to the provider, taking the
-server's answer into the cache.
+server's answer into the cache. It is the one write path for events, so it also keeps each event's
+meeting in step with it (:class:`host.conferencing.EventMeetings`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from collections.abc import Callable, Collection, Sequence
 import attrs
 
 from host.calendar.index import EventIndex, overlaps
+from host.conferencing import ConferencingProvider, EventMeetings
 from host.errors import CursorExpired
 from host.model.calendar import Calendar, Event, ResponseStatus
 from host.providers.calendar import CalendarProvider, EventChanges
@@ -64,6 +66,7 @@ class CalendarCache:
 
     ``before``/``after``: the window around today that :meth:`load` fetches. Ranges asked for later
     are widened to whole weeks (UTC) so that moving day by day does not make a window per day.
+    ``conferencing``: the registered conferencing providers, whose meetings move and go with their events.
     """
 
     def __init__(
@@ -74,8 +77,10 @@ class CalendarCache:
         after: dt.timedelta = dt.timedelta(weeks=6),
         max_concurrency: int = 4,
         clock: Callable[[], dt.datetime] = utc_now,
+        conferencing: Sequence[ConferencingProvider] = (),
     ) -> None:
         self.provider = provider
+        self.meetings = EventMeetings(conferencing)
         self.before = before
         self.after = after
         self.clock = clock
@@ -208,18 +213,49 @@ class CalendarCache:
     # -- changing: straight to the provider, then into the cache -------------------------------
 
     async def create_event(self, event: Event, *, notify: bool = True) -> Event:
-        created = await self.provider.create_event(event, notify=notify)
+        created = await self.meetings.create(event, lambda e: self.provider.create_event(e, notify=notify))
         await self._took(created)
         return created
 
     async def update_event(self, event: Event, *, notify: bool = True) -> Event:
-        updated = await self.provider.update_event(event, notify=notify)
+        before = self.get(event.calendar_id, event.id)
+        updated = await self.meetings.update(before, event, lambda e: self.provider.update_event(e, notify=notify))
         await self._took(updated)
         return updated
 
+    async def move_event(self, original: Event, event: Event, *, notify: bool = True) -> Event:
+        """``original`` changed into ``event`` in another calendar. No provider moves an event between
+        calendars: it is made anew there, then removed here; its meeting goes along (and moves with it)."""
+        moved = attrs.evolve(event, id="", series_id=None, original_start=None)
+        created = await self.meetings.update(original, moved, lambda e: self.provider.create_event(e, notify=notify))
+        await self._took(created)
+        await self.provider.delete_event(original.calendar_id, original.id, notify=notify)
+        self._index.remove(original.calendar_id, original.id)
+        return created
+
     async def delete_event(self, calendar_id: str, event_id: str, *, notify: bool = True) -> None:
-        await self.provider.delete_event(calendar_id, event_id, notify=notify)
-        self._index.remove(calendar_id, event_id)
+        """Delete an event or a whole series (by its id), and then the meeting it carries."""
+
+        async def delete() -> None:
+            await self.provider.delete_event(calendar_id, event_id, notify=notify)
+            self._index.remove(calendar_id, event_id)
+
+        await self.meetings.delete(self._held(calendar_id, event_id), delete)
+
+    async def discard_draft(self, draft: Event, opened: Event | None) -> None:
+        """An editor closed without saving: the meeting its draft got (not in ``opened``, the event as it
+        was opened, None for a new one) is deleted, for no saved event carries it."""
+        await self.meetings.discard(draft, opened)
+
+    def _held(self, calendar_id: str, event_id: str) -> Event | None:
+        """The event the cache holds, or the series of that id as one of its loaded occurrences shows it."""
+        event = self.get(calendar_id, event_id)
+        if event is not None:
+            return event
+        occurrence = next((e for e in self._index if e.calendar_id == calendar_id and e.series_id == event_id), None)
+        if occurrence is None:
+            return None
+        return attrs.evolve(occurrence, id=event_id, series_id=None, original_start=None)
 
     async def respond(
         self,

@@ -22,7 +22,7 @@ from host.cli.main import cli
 from host.conferencing import ConferencingProvider, MeetingRequest
 from host.hookspecs import hookimpl
 from host.model.account import Account
-from host.model.calendar import OnlineMeeting
+from host.model.calendar import Event, OnlineMeeting
 from host.plugins import PluginStatus
 from host.policy import check_meeting
 from host.providers import (
@@ -116,6 +116,15 @@ class FixtureZoom:
         return meeting
 
     async def delete_meeting(self, meeting: OnlineMeeting) -> None:
+        return None
+
+    def meeting_of(self, event: Event) -> OnlineMeeting | None:
+        return event.online_meeting
+
+    async def event_changed(self, before: Event | None, after: Event) -> Event:
+        return after
+
+    async def event_deleted(self, event: Event) -> None:
         return None
 
 

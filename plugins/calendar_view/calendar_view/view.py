@@ -480,23 +480,33 @@ class CalendarView(QWidget):
             parent=self,
         )
         editor.setWindowModality(Qt.WindowModality.NonModal)
-        editor.finished.connect(lambda result: self._editor_closed(editor, result))
+        editor.finished.connect(lambda result: self._editor_closed(editor, result, None if is_new else event))
         self.editor = editor
         editor.show()
         editor.ask_free_busy()
         return editor
 
-    def _editor_closed(self, editor: EventEditor, result: int) -> None:
+    def _editor_closed(self, editor: EventEditor, result: int, opened: Event | None) -> None:
+        """``opened``: the event as the editor got it (None for a new one); an action may have changed the
+        editor's since, so that is what the server holds."""
         if self.editor is editor:
             self.editor = None
+        edited = editor.edited_event()
         if result == EventEditor.DialogCode.Accepted:
-            edited = editor.edited_event()
-            unchanged = edited == editor.original and edited.provider_data == editor.original.provider_data
-            if editor.is_new or not unchanged:
-                self.save(edited, original=None if editor.is_new else editor.original)
-        elif result == DELETE:
-            self.delete(editor.original)
+            unchanged = opened is not None and edited == opened and edited.provider_data == opened.provider_data
+            if not unchanged:
+                self.save(edited, original=opened)
+        else:
+            self.discard(edited, opened)  # cancelled or closed: what an action made for the draft goes again
+            if result == DELETE and opened is not None:
+                self.delete(opened)
         editor.deleteLater()
+
+    def discard(self, draft: Event, opened: Event | None) -> None:
+        """The cache deletes what ``draft`` got that no saved event holds (a meeting an action made for it)."""
+        cache = self.cache()
+        if cache is not None:
+            self.context.tasks.run(cache.discard_draft(draft, opened), None, self.context.show_error)
 
     def _free_busy(
         self, addresses: list[str], start: dt.datetime, end: dt.datetime, done: Callable[[list[FreeBusy]], None]
@@ -525,10 +535,7 @@ class CalendarView(QWidget):
             if original is None:
                 return await cache.create_event(attrs.evolve(event, id=""))
             if original.calendar_id != event.calendar_id:
-                # No provider moves an event between calendars: it is made anew there, then removed here.
-                created = await cache.create_event(attrs.evolve(event, id="", series_id=None, original_start=None))
-                await cache.delete_event(original.calendar_id, original.id)
-                return created
+                return await cache.move_event(original, event)
             return await cache.update_event(event)
 
         def saved(result: Event) -> None:

@@ -13,7 +13,7 @@ from host.actions import ActionContext, ActionPlace
 from host.errors import TransientError, ZoomclientError
 from host.model.calendar import Event
 from zoom_meetings.provider import SchedulingPrivilegeMissing
-from zoom_meetings.scheduling import add_meeting, delete_with_event, meeting_of, update_with_event
+from zoom_meetings.scheduling import add_meeting, meeting_of
 
 ALEX = "alex.morgan@example.com"
 LENA = "lena.schmidt@example.com"
@@ -64,14 +64,14 @@ async def test_create_update_delete_with_the_event(host, session, zoom, testmail
         start=START + dt.timedelta(hours=1),
         end=START + dt.timedelta(hours=2),
     )
-    updated = await update_with_event(provider, cache, moved, cache.calendar("primary"))
+    updated = await cache.update_event(moved)  # the host's write path moves the meeting along
     assert stored["topic"] == "Quarterly planning (moved)" and stored["duration"] == 60
     assert stored["start_time"] == (START + dt.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
-    assert updated.event.description.count("Zoom meeting ─") == 1, "the block is replaced, not added again"
+    assert updated.description.count("Zoom meeting ─") == 1, "the block is replaced, not added again"
 
-    await delete_with_event(provider, cache, updated.event)
+    await cache.delete_event(updated.calendar_id, updated.id)
     assert zoom.state.meetings == {} and zoom.state.deleted_meetings == [stored["id"]]
-    assert updated.event.id not in testmail.state.events
+    assert updated.id not in testmail.state.events
     assert_no_start_url_written(testmail)
 
 
@@ -93,8 +93,9 @@ async def test_deleting_one_occurrence_keeps_the_series_meeting(host, session, z
         e for e in cache.events_between(START, START + dt.timedelta(days=5)) if e.series_id == scheduled.event.id
     ]
     assert len(occurrences) == 5 and meeting_of(occurrences[1]) is not None
-    await delete_with_event(zoom_provider(host), cache, occurrences[1])
+    await cache.delete_event(occurrences[1].calendar_id, occurrences[1].id)
     assert len(zoom.state.meetings) == 1, "the series' meeting stays"
+    assert occurrences[1].id not in {e.id for e in cache.events_between(START, START + dt.timedelta(days=5))}
 
 
 async def test_a_delegate_schedules_under_the_owners_zoom_account_by_default(host, session, zoom, testmail) -> None:
@@ -206,7 +207,7 @@ async def test_a_meeting_is_found_from_the_join_url_alone(host, session, zoom) -
     scheduled = await add_meeting(zoom_provider(host), cache, new_event(), cache.calendar("primary"))
     bare = attrs.evolve(scheduled.event, online_meeting=None)
     assert meeting_of(bare).meeting_id == scheduled.meeting.meeting_id
-    await delete_with_event(zoom_provider(host), cache, bare)
+    await zoom_provider(host).event_deleted(bare)
     assert zoom.state.meetings == {}
 
 

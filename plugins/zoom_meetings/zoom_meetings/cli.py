@@ -104,21 +104,24 @@ def meeting_commands(plugin: ZoomMeetingsPlugin) -> click.Group:
     @click.pass_context
     @reports_errors
     def meeting_update(ctx: click.Context, event_id: str, calendar_id: str | None, no_notify: bool) -> None:
-        """Bring an event's Zoom meeting in line with the event's title, time and recurrence."""
-        from zoom_meetings.scheduling import update_with_event
+        """Bring an event's Zoom meeting in line with the event's title, time and recurrence.
+
+        Changing the event in zoomclient moves its meeting along by itself; this repairs a meeting that
+        was changed in Zoom."""
+        from zoom_meetings.scheduling import meeting_of, update_with_event
 
         manager = opened(ctx)
 
         async def update():
             session = await manager.open()
             try:
-                cache, calendar, event = await _find(session, calendar_id, event_id)
-                return await update_with_event(plugin.provider, cache, event, calendar, notify=not no_notify)
+                cache, _, event = await _find(session, calendar_id, event_id)
+                return await update_with_event(plugin.provider, cache, event, notify=not no_notify)
             finally:
                 await session.aclose()
 
-        scheduled = run(update())
-        click.echo(f"Updated Zoom meeting {scheduled.meeting.meeting_id} of {scheduled.event.title!r}.")
+        event = run(update())
+        click.echo(f"Updated Zoom meeting {meeting_of(event).meeting_id} of {event.title!r}.")
 
     @meeting.command(name="delete")
     @event_option
@@ -129,8 +132,6 @@ def meeting_commands(plugin: ZoomMeetingsPlugin) -> click.Group:
     @reports_errors
     def meeting_delete(ctx: click.Context, event_id: str, calendar_id: str | None, no_notify: bool, yes: bool) -> None:
         """Delete an event and its Zoom meeting."""
-        from zoom_meetings.scheduling import delete_with_event
-
         if not yes:
             click.confirm("Delete the event and its Zoom meeting?", abort=True)
         manager = opened(ctx)
@@ -138,8 +139,8 @@ def meeting_commands(plugin: ZoomMeetingsPlugin) -> click.Group:
         async def delete():
             session = await manager.open()
             try:
-                _, _, event = await _find(session, calendar_id, event_id)
-                await delete_with_event(plugin.provider, session.require_calendars(), event, notify=not no_notify)
+                cache, _, event = await _find(session, calendar_id, event_id)
+                await cache.delete_event(event.calendar_id, event.id, notify=not no_notify)
                 return event
             finally:
                 await session.aclose()

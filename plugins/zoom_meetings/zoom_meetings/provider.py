@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from host.conferencing import MeetingRequest
 from host.errors import ZoomclientError
-from host.model.calendar import OnlineMeeting
+from host.model.calendar import Event, OnlineMeeting
 
 if TYPE_CHECKING:
     from zoom_workplace.client import ZoomClient
@@ -47,6 +47,13 @@ class SchedulingPrivilegeMissing(ZoomclientError):
         self.owner = owner
 
 
+def not_the_users(error: Exception) -> bool:
+    """Zoom says the meeting is not there for this user: gone, or someone else's (an invitation's)."""
+    from zoom_workplace.client import ZoomApiError
+
+    return isinstance(error, ZoomApiError) and (error.status == 404 or error.code == NO_SCHEDULING_PRIVILEGE)
+
+
 def _zoom_time(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -69,6 +76,14 @@ def meeting_body(request: MeetingRequest) -> dict[str, Any]:
         body["recurrence"] = recurrence
     if request.host_email:
         body["schedule_for"] = request.host_email
+    return body
+
+
+def update_body(request: MeetingRequest) -> dict[str, Any]:
+    """The ``PATCH /meetings/{meetingId}`` body: the create body without what an update keeps."""
+    body = meeting_body(request)
+    body.pop("schedule_for", None)  # the host of a meeting cannot change
+    body.pop("settings")  # what the host changed in Zoom (waiting room, recording) stays
     return body
 
 
@@ -127,9 +142,7 @@ class ZoomConferencing:
             await client.aclose()
 
     async def update_meeting(self, meeting: OnlineMeeting, request: MeetingRequest) -> OnlineMeeting:
-        body = meeting_body(request)
-        body.pop("schedule_for", None)  # the host of a meeting cannot change
-        body.pop("settings")  # what the host changed in Zoom (waiting room, recording) stays
+        body = update_body(request)
         client = self.connect()
         try:
             await client.request("PATCH", f"/meetings/{meeting.meeting_id}", body=body)
@@ -148,3 +161,27 @@ class ZoomConferencing:
                 raise
         finally:
             await client.aclose()
+
+    # -- the steps the host's calendar write path takes (host.conferencing.EventMeetings) --------------
+
+    def meeting_of(self, event: Event) -> OnlineMeeting | None:
+        from zoom_meetings.scheduling import meeting_of
+
+        return meeting_of(event)
+
+    async def event_changed(self, before: Event | None, after: Event) -> Event:
+        from zoom_meetings.scheduling import follow_event
+
+        return await follow_event(self, before, after)
+
+    async def event_deleted(self, event: Event) -> None:
+        from zoom_meetings.scheduling import meeting_of
+
+        meeting = meeting_of(event)
+        if meeting is None:
+            return
+        try:
+            await self.delete_meeting(meeting)
+        except ZoomclientError as error:
+            if not not_the_users(error):
+                raise

@@ -1,10 +1,13 @@
-"""Zoom meetings with their events: create one for an event and write it in, update and delete it with
-the event, and never leave half of it behind.
+"""Zoom meetings with their events: create one for an event and write it in, and the event-level steps
+the host's calendar write path takes for an event that carries one (:class:`ZoomConferencing`'s
+``event_changed``/``event_deleted`` build on these); never leave half of it behind.
 
 What goes into the event: the join URL as the location, and the join URL, meeting ID, passcode and
 dial-in numbers in the description, between marker lines so that an update replaces the block. The
 ``start_url`` (the host's own key to the meeting) never goes into an event: it stays in the
-:class:`ScheduledMeeting` the caller gets back.
+:class:`ScheduledMeeting` the caller gets back. ``event.provider_data["zoom_meeting"]`` (in memory
+only: no provider writes provider_data) holds what the meeting was last set to, so that an event
+not yet saved (the editor's) is compared with its meeting without asking Zoom.
 
 Who hosts: on a calendar the user manages for someone else (``CalendarKind.DELEGATED``), the owner's
 Zoom account by default (``schedule_for``), the user's own when the editor put
@@ -15,7 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from typing import Protocol
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -23,21 +26,17 @@ from host.conferencing import ConferencingProvider, MeetingRequest
 from host.errors import ZoomclientError
 from host.model.calendar import Calendar, CalendarKind, Event, OnlineMeeting
 from host.policy import check_meeting, is_zoom_url
+from zoom_meetings.provider import not_the_users, update_body
+
+if TYPE_CHECKING:
+    from host.calendar import CalendarCache
 
 BEGIN = "──────── Zoom meeting ────────"
 END = "──────────────────────────────"
 HOST_CHOICE_KEY = "zoom_host"
+#: provider_data key: the meeting's fields as last set (see the module docstring)
+MEETING_STATE_KEY = "zoom_meeting"
 _BLOCK = re.compile(re.escape(BEGIN) + r".*?" + re.escape(END) + r"\n?", re.DOTALL)
-
-
-class EventWriter(Protocol):
-    """Where events are written: a calendar provider, or the host's CalendarCache in front of one."""
-
-    async def create_event(self, event: Event, *, notify: bool = True) -> Event: ...
-
-    async def update_event(self, event: Event, *, notify: bool = True) -> Event: ...
-
-    async def delete_event(self, calendar_id: str, event_id: str, *, notify: bool = True) -> None: ...
 
 
 @attrs.frozen
@@ -94,21 +93,24 @@ def strip_invitation(description: str) -> str:
     return _BLOCK.sub("", description).rstrip()
 
 
+def meeting_state(event: Event) -> dict[str, Any]:
+    """What of ``event`` its meeting holds: the fields an update sends (raises ValueError for a rule that
+    cannot be read)."""
+    return update_body(meeting_request(event, None))
+
+
 def with_meeting(event: Event, meeting: OnlineMeeting) -> Event:
-    """``event`` carrying ``meeting``: the location, the description's block, and the meeting without its start_url."""
+    """``event`` carrying ``meeting``: the location, the description's block, the meeting without its
+    start_url, and what the meeting was set to (``MEETING_STATE_KEY``)."""
     text = strip_invitation(event.description)
     location = event.location if event.location and not is_zoom_url(event.location) else meeting.join_url
-    return attrs.evolve(
+    carrying = attrs.evolve(
         event,
         location=location,
         description=(text + "\n\n" if text else "") + invitation(meeting),
         online_meeting=attrs.evolve(meeting, start_url=None),
     )
-
-
-def without_meeting(event: Event) -> Event:
-    location = "" if is_zoom_url(event.location) else event.location
-    return attrs.evolve(event, location=location, description=strip_invitation(event.description), online_meeting=None)
+    return attrs.evolve(carrying, provider_data={**event.provider_data, MEETING_STATE_KEY: meeting_state(carrying)})
 
 
 def meeting_of(event: Event) -> OnlineMeeting | None:
@@ -124,7 +126,7 @@ def meeting_of(event: Event) -> OnlineMeeting | None:
 
 async def add_meeting(
     conferencing: ConferencingProvider,
-    calendars: EventWriter | None,
+    calendars: CalendarCache | None,
     event: Event,
     calendar: Calendar | None = None,
     *,
@@ -133,7 +135,8 @@ async def add_meeting(
     """Create a Zoom meeting for ``event`` and write it in (create the event when it has no id yet).
 
     With ``calendars`` None the event is only prepared (the event editor saves it). If the host refuses
-    the meeting, or writing the event fails, the meeting is deleted again: nothing is half-created.
+    the meeting it is deleted again; if writing the event fails, the cache deletes it: nothing is
+    half-created.
     """
     if meeting_of(event) is not None:
         raise ZoomclientError("This event has a Zoom meeting already.", hint="Remove it first to make a new one.")
@@ -141,42 +144,53 @@ async def add_meeting(
     try:
         check_meeting(meeting)
         prepared = with_meeting(event, meeting)
-        if calendars is None:
-            written = prepared
-        elif event.id:
-            written = await calendars.update_event(prepared, notify=notify)
-        else:
-            written = await calendars.create_event(prepared, notify=notify)
     except BaseException:
         with contextlib.suppress(Exception):  # the first error is the one to report
             await conferencing.delete_meeting(meeting)
         raise
+    if calendars is None:
+        written = prepared
+    elif event.id:
+        written = await calendars.update_event(prepared, notify=notify)
+    else:
+        written = await calendars.create_event(prepared, notify=notify)
     return ScheduledMeeting(written, meeting)
+
+
+async def follow_event(conferencing: ConferencingProvider, before: Event | None, after: Event) -> Event:
+    """The ``event_changed`` step: set the meeting to ``after``'s title, time and recurrence where they differ
+    from ``before`` (or, with no ``before``, from what the meeting was last set to), and return ``after``
+    with its invitation refreshed. A meeting that is not the user's is left alone."""
+    meeting = meeting_of(after)
+    if meeting is None:
+        return after
+    wanted = meeting_state(after)  # a rule that cannot be read fails here, before anything changes
+    if before is not None:
+        try:
+            last = meeting_state(before)
+        except ValueError:
+            last = None
+    else:
+        last = after.provider_data.get(MEETING_STATE_KEY)
+    if wanted == last:
+        return after
+    try:
+        updated = await conferencing.update_meeting(meeting, meeting_request(after, None))
+    except ZoomclientError as error:
+        if not_the_users(error):
+            return after
+        raise
+    return with_meeting(after, check_meeting(updated))
 
 
 async def update_with_event(
-    conferencing: ConferencingProvider,
-    calendars: EventWriter,
-    event: Event,
-    calendar: Calendar | None = None,
-    *,
-    notify: bool = True,
-) -> ScheduledMeeting:
-    """Move the event's meeting to the event's new title, time and recurrence, then write the event."""
-    current = meeting_of(event)
-    if current is None:
+    conferencing: ConferencingProvider, calendars: CalendarCache, event: Event, *, notify: bool = True
+) -> Event:
+    """``zoomclient meeting update``: set the event's meeting from the event as it is, whatever the meeting
+    was last set to (a meeting changed in Zoom is brought back in line), and write the refreshed event."""
+    if meeting_of(event) is None:
         raise ZoomclientError("This event has no Zoom meeting to update.", hint="Add a Zoom meeting to it first.")
-    meeting = check_meeting(await conferencing.update_meeting(current, meeting_request(event, calendar)))
-    written = await calendars.update_event(with_meeting(event, meeting), notify=notify)
-    return ScheduledMeeting(written, meeting)
-
-
-async def delete_with_event(
-    conferencing: ConferencingProvider, calendars: EventWriter, event: Event, *, notify: bool = True
-) -> None:
-    """Delete the event, then its Zoom meeting (a meeting without its event is harmless; an invite
-    whose meeting is gone is not). One occurrence of a series goes alone: the series keeps its meeting."""
-    meeting = meeting_of(event) if event.series_id is None else None
-    await calendars.delete_event(event.calendar_id, event.id, notify=notify)
-    if meeting is not None:
-        await conferencing.delete_meeting(meeting)
+    forgotten = attrs.evolve(
+        event, provider_data={k: v for k, v in event.provider_data.items() if k != MEETING_STATE_KEY}
+    )
+    return await calendars.update_event(await follow_event(conferencing, None, forgotten), notify=notify)
