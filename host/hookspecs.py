@@ -135,11 +135,17 @@ def host_stopping(host: Host) -> None:
 
 
 @hookspec
-def account_signed_in(host: Host, account: Account) -> None:
-    """Called after the user signed in (or the host reopened a signed-in account).
+def account_signed_in(host: Host, account: Account, secrets: SecretStore) -> None:
+    """Called after the user signed in, and each time the host opens the signed-in account (the app's start).
+
+    It is called on the core's asyncio loop. Return at once: work that needs the network goes into a
+    task on the running loop (``asyncio.get_running_loop().create_task``), whose reference the plugin
+    keeps; the loop cancels what is left when it ends.
 
     :param host: the running host.
-    :param account: the account, with the features its granted scopes allow.
+    :param account: the account, with the features its granted scopes allow (at an open, less those an
+        administrator turned off).
+    :param secrets: the host's secret store, where a plugin keeps what it read (see ``feature_restrictions``).
     """
 
 

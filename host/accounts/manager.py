@@ -100,7 +100,7 @@ class Accounts:
         # that points at no token.
         save_token(self.secrets, result.account, result.token)
         save_record(self.secrets, result.account)
-        self.host.notify("account_signed_in", host=self.host, account=result.account)
+        self.host.notify("account_signed_in", host=self.host, account=result.account, secrets=self.secrets)
         return result
 
     async def open(self, *, settings: SyncSettings | None = None) -> AccountSession:
@@ -122,10 +122,11 @@ class Accounts:
                 open_session_parts, account, connection, self.host.registry, open_store, settings
             )
             session.restrictions = restrictions
-            return session
         except BaseException:
             await connection.http.aclose()
             raise
+        self.host.notify("account_signed_in", host=self.host, account=account, secrets=self.secrets)
+        return session
 
     async def remove(self, session: AccountSession | None = None) -> Account | None:
         """Sign out: close, delete the database with its -wal and -shm, forget every secret.

@@ -7,6 +7,21 @@ The scopes are the ones the specs' operations declare (their ``x-macro-scopes``)
 
 from host.providers import AccountType, CalendarCapability, MailCapability, OAuthSpec
 
+#: Who signed in, then what the Zoom plugins need: meetings (and who is in a live one), recordings, Team Chat,
+#: contacts, phone numbers and the account's settings (the admin policy). Zoom's classic scopes.
+ZOOM_PLATFORM_SCOPES = (
+    "user:read",
+    "meeting:read",
+    "meeting:write",
+    "dashboard_meetings:read:admin",
+    "recording:read",
+    "chat_message:write",
+    "chat_channel:write",
+    "contact:read",
+    "phone:read",
+    "account:read",
+)
+
 ACCOUNT_TYPE = AccountType(
     name="zoommail",
     title="Zoom Mail and Zoom Calendar",
@@ -16,8 +31,11 @@ ACCOUNT_TYPE = AccountType(
         userinfo_url="https://api.zoom.us/v2/users/me",
         client_id="zoomclient-desktop",
         redirect_path="/oauth/zoommail",
-        # GET /users/{userId} allows user:read (among others): enough to read the signed-in user.
-        identity_scopes=("user:read",),
+        # GET /users/{userId} allows user:read (among others): enough to read the signed-in user. The rest
+        # are the Zoom platform's (zoom_workplace.account.SCOPES, whose tests check the two agree): Zoom has
+        # one sign-in for all its APIs, and the Zoom plugins (meetings, recordings, Team Chat, contacts, phone,
+        # the admin policy) use this one, so that a Zoom Mail user signs in once.
+        identity_scopes=ZOOM_PLATFORM_SCOPES,
         # Zoom refresh tokens are single-use: every refresh must be saved at once.
         single_use_refresh_tokens=True,
     ),

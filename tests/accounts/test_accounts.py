@@ -134,6 +134,31 @@ async def test_plugins_hear_of_sign_in_and_sign_out(make_host, data_dir, server)
     assert heard == [("in", result.account.email), ("out", result.account.email)]
 
 
+async def test_plugins_hear_of_each_open_on_the_cores_loop_with_the_secret_store(make_host, data_dir, server) -> None:
+    """``account_signed_in`` comes at sign-in and at every open (the app's start), so a plugin can read
+    anew what it keeps (the Zoom admin policy) in a task of the running loop."""
+    import asyncio
+
+    from testprovider import plugin as testmail_plugin
+
+    heard: list[tuple[str, object, bool]] = []
+
+    class Listener:
+        @hookimpl
+        def account_signed_in(self, account, secrets) -> None:
+            heard.append((account.email, secrets, asyncio.get_running_loop().is_running()))
+
+    host = make_host(testmail_plugin, ("listener", Listener()))
+    host.data_dir = data_dir
+    store = MemorySecretStore()
+    accounts = Accounts(host, store)
+    result = await sign_in(accounts, server)
+    session = await accounts.open()
+    await session.aclose()
+
+    assert heard == [(result.account.email, store, True)] * 2
+
+
 async def test_an_account_type_without_providers_is_refused_with_a_hint(make_host) -> None:
     from testprovider.plugin import ACCOUNT_TYPE
 

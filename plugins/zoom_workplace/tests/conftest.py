@@ -1,8 +1,12 @@
-"""The Zoom emulator on 127.0.0.1, a secret store, and sign-ins against the emulator."""
+"""The Zoom emulator on 127.0.0.1, a secret store, and sign-ins against the emulator; the TestMail
+emulator for a mail account beside the Zoom sign-in, and the Zoom Mail emulator (whose origin also
+serves the Zoom platform) for a Zoom Mail user."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from pathlib import Path
 
 import pytest
 
@@ -13,6 +17,11 @@ from host.secrets import MemorySecretStore
 from zoom_workplace.client import ZoomClient
 from zoom_workplace.emulator.app import ZoomEmulator
 from zoom_workplace.session import ZoomSignIn, open_client, sign_in
+
+# The test modules import TestMail, the host's small complete provider (a mail account beside Zoom).
+_TESTPROVIDER = Path(__file__).resolve().parents[3] / "tests" / "testprovider"
+if str(_TESTPROVIDER) not in sys.path:
+    sys.path.insert(0, str(_TESTPROVIDER))
 
 ALEX = "alex.morgan@example.com"
 
@@ -50,3 +59,27 @@ async def client(zoom_sign_in, store: MemorySecretStore) -> AsyncIterator[ZoomCl
     zoom = open_client(store)
     yield zoom
     await zoom.aclose()
+
+
+@pytest.fixture
+def testmail_url() -> Iterator[str]:
+    from testprovider.emulator import TestMailEmulator
+
+    with ServerThread(TestMailEmulator(SandboxOptions(messages=5, events=5)), name="testmail") as server:
+        yield server.url
+
+
+@pytest.fixture
+def zoommail():
+    """The Zoom Mail emulator, unmetered (metering is the provider's tests' business)."""
+    from provider_zoommail.emulator import create_app
+
+    emulator = create_app(SandboxOptions(messages=5, events=10))
+    emulator.faults.set_quota(None)
+    return emulator
+
+
+@pytest.fixture
+def zoommail_url(zoommail) -> Iterator[str]:
+    with ServerThread(zoommail, name="zoommail") as server:
+        yield server.url

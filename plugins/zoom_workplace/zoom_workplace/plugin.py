@@ -47,3 +47,11 @@ def feature_restrictions(host: Host, secrets: SecretStore) -> list[FeatureRestri
     if policy is None:
         return []
     return [FeatureRestriction(feature, reason) for feature, reason in policy.withheld()]
+
+
+@hookimpl
+def account_signed_in(host: Host, secrets: SecretStore) -> None:
+    """At every sign-in and account open (the app's start): read the admin policy anew, in the background."""
+    from zoom_workplace.background import POLICY_READS
+
+    POLICY_READS.start(secrets, host)

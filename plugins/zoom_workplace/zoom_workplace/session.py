@@ -4,13 +4,16 @@ A user with a Gmail or Microsoft 365 mail account signs in to Zoom on its own (`
 signin``); a Zoom Mail user does not: the mail account's sign-in is the Zoom sign-in. Either way the
 token lives in the host's secret store under the account's key, the record of who is signed in to
 Zoom beside it (``zoom/signed-in-user``), and so does the admin policy read at the last check
-(``zoom/admin-policy``), which the host consults without touching the network.
+(``zoom/admin-policy``, with when it was read and why the last read anew failed, if it did), which the
+host consults without touching the network.
 """
 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
+import logging
 import secrets as random_secrets
 import webbrowser
 from collections.abc import Callable
@@ -22,7 +25,7 @@ from authlib.integrations.base_client import OAuthError
 from authlib.integrations.httpx_client import AsyncOAuth2Client
 
 from host.auth import LoopbackListener, authorised_client
-from host.errors import AuthError, UsageError
+from host.errors import AuthError, UsageError, ZoomclientError
 from host.model.account import Account
 from host.providers import AccountType
 from host.secrets import SecretStore, save_token
@@ -34,6 +37,8 @@ from zoom_workplace.profile import ZoomUser
 
 if TYPE_CHECKING:
     from host.app import Host
+
+log = logging.getLogger(__name__)
 
 RECORD_NAME = "zoom/signed-in-user"
 POLICY_NAME = "zoom/admin-policy"
@@ -89,14 +94,69 @@ def open_client(store: SecretStore, host: Host | None = None, **client_options: 
     return ZoomClient(http, account_type.endpoints["zoom"], **client_options)
 
 
-def saved_policy(store: SecretStore) -> FeaturePolicy | None:
-    """The admin policy read at the last sign-in or status check (no network)."""
+@attrs.frozen
+class PolicyCheck:
+    """The admin policy in force: whose, when it was read, and why the last read anew failed (``error``,
+    at ``failed_at``; the policy read before stays in force). ``policy`` is None until one read succeeds."""
+
+    email: str
+    policy: FeaturePolicy | None
+    read_at: dt.datetime | None = None
+    error: str = ""
+    failed_at: dt.datetime | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "email": self.email,
+            "policy": self.policy.to_json() if self.policy is not None else None,
+            "read_at": self.read_at.isoformat() if self.read_at else None,
+            "error": self.error,
+            "failed_at": self.failed_at.isoformat() if self.failed_at else None,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> PolicyCheck:
+        def moment(key: str) -> dt.datetime | None:
+            return dt.datetime.fromisoformat(data[key]) if data.get(key) else None
+
+        policy = data.get("policy")
+        return cls(
+            email=str(data.get("email", "")),
+            policy=FeaturePolicy.from_json(policy) if policy is not None else None,
+            read_at=moment("read_at"),
+            error=str(data.get("error") or ""),
+            failed_at=moment("failed_at"),
+        )
+
+
+def saved_check(store: SecretStore) -> PolicyCheck | None:
+    """The last check of the admin policy (no network); None when there was none."""
     raw = store.get(POLICY_NAME)
-    return FeaturePolicy.from_json(json.loads(raw)["policy"]) if raw is not None else None
+    return PolicyCheck.from_json(json.loads(raw)) if raw is not None else None
 
 
-def save_policy(store: SecretStore, email: str, policy: FeaturePolicy) -> None:
-    store.set(POLICY_NAME, json.dumps({"email": email, "policy": policy.to_json()}))
+def saved_policy(store: SecretStore) -> FeaturePolicy | None:
+    """The admin policy read at the last successful check (no network)."""
+    found = saved_check(store)
+    return found.policy if found is not None else None
+
+
+def save_policy(store: SecretStore, email: str, policy: FeaturePolicy) -> PolicyCheck:
+    checked = PolicyCheck(email, policy, read_at=dt.datetime.now(dt.UTC))
+    store.set(POLICY_NAME, json.dumps(checked.to_json()))
+    return checked
+
+
+def _save_failure(store: SecretStore, email: str, error: str) -> PolicyCheck:
+    """Note a failed read, keeping the policy read before (of the same user) in force."""
+    before = saved_check(store)
+    now = dt.datetime.now(dt.UTC)
+    if before is None or before.email.lower() != email.lower():
+        checked = PolicyCheck(email, None, error=error, failed_at=now)
+    else:
+        checked = attrs.evolve(before, error=error, failed_at=now)
+    store.set(POLICY_NAME, json.dumps(checked.to_json()))
+    return checked
 
 
 async def check(client: ZoomClient, store: SecretStore) -> tuple[ZoomUser, FeaturePolicy]:
@@ -105,6 +165,29 @@ async def check(client: ZoomClient, store: SecretStore) -> tuple[ZoomUser, Featu
     policy = await read_policy(client, user)
     save_policy(store, user.email, policy)
     return user, policy
+
+
+async def refresh_policy(store: SecretStore, host: Host | None = None) -> PolicyCheck | None:
+    """Read the admin policy anew for whoever is signed in to Zoom (None when nobody is).
+
+    A read that fails raises nothing: the policy read before stays in force, and the check returned
+    (and kept) says what went wrong, for the app and ``zoomclient zoom status`` to show.
+    """
+    found = zoom_account(store, host)
+    if found is None:
+        return None
+    email = found[1].email
+    client = open_client(store, host)
+    try:
+        await check(client, store)
+    except (ZoomclientError, httpx.HTTPError) as error:
+        # What went wrong and what to do (a ZoomclientError's text carries its hint).
+        what = str(error) if isinstance(error, ZoomclientError) else f"Zoom could not be reached ({error})."
+        log.warning("reading the Zoom admin policy anew failed: %s", what)
+        return _save_failure(store, email, what)
+    finally:
+        await client.aclose()
+    return saved_check(store)
 
 
 async def sign_in(

@@ -1,4 +1,12 @@
-"""The Zoom emulator: Zoom's OAuth, the signed-in user's profile, Zoom Mail and Zoom Calendar under one origin."""
+"""The Zoom emulator: Zoom's OAuth, the signed-in user's profile, Zoom Mail and Zoom Calendar under one origin.
+
+On Zoom every API is under ``api.zoom.us`` and one authorization server (``zoom.us/oauth``) signs in for
+all of them, so a Zoom Mail user's sign-in also works for meetings, recordings, Team Chat and the rest.
+The emulator does the same when the Zoom platform plugin (zoomclient-zoom-workplace) is installed: it
+serves that plugin's emulated platform routes under its own origin, trusting its own tokens, and the
+platform's ``GET /v2/users/{userId}`` (the full profile, with the plan and groups the admin policy reads)
+stands in for its own. Installed alone it serves Zoom Mail, Zoom Calendar and its own profile only.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +14,7 @@ import threading
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.routing import Mount
 
 from host.sandbox.api_routing import Call, Endpoint
 from host.sandbox.calendar_store import CalendarStore
@@ -38,7 +47,7 @@ class ZoomEmulator:
     (address -> :class:`ZoomMailbox`), ``calendars`` (:class:`CalendarStore`), ``calendar``
     (the Calendar API, with the users' settings) and ``api.endpoints``."""
 
-    def __init__(self, options: SandboxOptions) -> None:
+    def __init__(self, options: SandboxOptions, *, platform: bool = True) -> None:
         self.options = options
         self.user = OWNER
         self.oauth = OAuthServer(
@@ -75,10 +84,18 @@ class ZoomEmulator:
         self.calendar = CalendarApi(
             self.calendars, owners, lambda: self.faults.should_expire_cursor("/v2/calendars/events")
         )
-        self.api.add([Endpoint("user", "GET", USER_PATH, self._user, frozenset(), USER_SCOPES + USER_GRANULAR_SCOPES)])
+        #: the Zoom platform's emulator served under this origin (see the module docstring), or None
+        self.platform = _zoom_platform(options, self.oauth) if platform else None
+        if self.platform is None:
+            self.api.add(
+                [Endpoint("user", "GET", USER_PATH, self._user, frozenset(), USER_SCOPES + USER_GRANULAR_SCOPES)]
+            )
         self.api.add(self.mail.endpoints())
         self.api.add(self.calendar.endpoints())
-        self.app = Starlette(routes=[*self.oauth.routes, *self.api.routes])
+        routes: list[Any] = [*self.oauth.routes, *self.api.routes]
+        if self.platform is not None:
+            routes.append(Mount("", app=self.platform.api))  # after Zoom Mail's and Calendar's: they win
+        self.app = Starlette(routes=routes)
         self._asgi = self.log.wrap(self.faults.wrap(self.app))
 
     @property
@@ -105,6 +122,15 @@ class ZoomEmulator:
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         await self._asgi(scope, receive, send)
+
+
+def _zoom_platform(options: SandboxOptions, oauth: OAuthServer) -> Any:
+    """The Zoom platform plugin's emulator trusting ``oauth``; None when that plugin is not installed."""
+    try:
+        from zoom_workplace.emulator.app import ZoomEmulator as ZoomPlatformEmulator
+    except ImportError:
+        return None
+    return ZoomPlatformEmulator(options, oauth=oauth)
 
 
 def _user_id(email: str) -> str:

@@ -81,11 +81,16 @@ Handler = Callable[[Request, ZoomUserRecord], Awaitable[Any]]
 class ZoomEmulator:
     """An ASGI app: ``log`` records requests, ``faults`` injects the toolkit's faults, ``state`` is the data."""
 
-    def __init__(self, options: SandboxOptions | None = None, *, state: ZoomState | None = None) -> None:
+    def __init__(
+        self, options: SandboxOptions | None = None, *, state: ZoomState | None = None, oauth: OAuthServer | None = None
+    ) -> None:
         options = options or SandboxOptions()
         self.state = state or ZoomState()
         self.clock: Callable[[], float] = time.monotonic
-        self.oauth = OAuthServer(
+        # Given ``oauth``, the emulator trusts that authorization server's tokens and serves none of its own:
+        # Zoom has one (zoom.us/oauth) for every API, so the Zoom Mail emulator shares its sign-in with these routes.
+        shared_oauth = oauth is not None
+        self.oauth = oauth or OAuthServer(
             OAuthServerConfig(
                 clients={"zoomclient-desktop": "/oauth/zoom"},
                 users=[(u.email, u.display_name) for u in self.state.users.values()],
@@ -98,7 +103,7 @@ class ZoomEmulator:
         self.faults = FaultInjector(options.faults, seed=options.seed, exempt=r"^/oauth/")
         self.log = RequestLog()
         routes = [
-            *self.oauth.routes,
+            *(() if shared_oauth else self.oauth.routes),
             self._route("/v2/users/{userId}", self.get_user),
             self._route("/v2/users/{userId}/settings", self.user_settings),
             self._route("/v2/users/{userId}/schedulers", self.schedulers),
@@ -121,8 +126,9 @@ class ZoomEmulator:
             self._route("/v2/phone/users/{userId}", self.phone_user),
         ]
         self.routes = routes
-        api = Starlette(routes=routes, exception_handlers={HTTPException: _http_error})
-        self.app = self.log.wrap(self.faults.wrap(api))
+        #: the routes without the request log and faults, for an emulator that serves them under its own origin
+        self.api = Starlette(routes=routes, exception_handlers={HTTPException: _http_error})
+        self.app = self.log.wrap(self.faults.wrap(self.api))
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         await self.app(scope, receive, send)
