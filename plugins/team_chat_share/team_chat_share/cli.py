@@ -75,7 +75,7 @@ def share_command(plugin: TeamChatSharePlugin) -> click.Command:
         if as_json:
             echo_json(shared)
             return
-        attached = f" with {shared.file_name}" if shared.file_name else ""
+        attached = f", with the email as {shared.file_name}" if shared.file_name else ""
         click.echo(
             f"Shared message {message_id} with {shared.recipient.label}{attached} (Team Chat id {shared.message_id})."
         )

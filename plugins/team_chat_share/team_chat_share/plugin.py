@@ -113,8 +113,9 @@ class TeamChatSharePlugin:
             shared = await share(client, recipient, message, eml=message.raw if EML_OPTION in ticked else None)
         finally:
             await client.aclose()
-        attached = f" with {shared.file_name}" if shared.file_name else ""
-        return ActionResult(message=f"Shared “{message.subject or '(no subject)'}” with {recipient.label}{attached}.")
+        attached = f", with the email as {shared.file_name}" if shared.file_name else ""
+        subject = message.subject or "(no subject)"
+        return ActionResult(message=f"Shared “{subject}” with {recipient.name} in Team Chat{attached}.")
 
 
 PLUGIN: Any = TeamChatSharePlugin()

@@ -61,7 +61,7 @@ def _cut(text: str, limit: int) -> str:
         return text
     head = text[: max(0, limit - 1)]
     space = head.rfind(" ")
-    if space > limit // 2:
+    if not text[len(head)].isspace() and space > limit // 2:  # mid-word: back to the word's start
         head = head[:space]
     return head.rstrip() + "…"
 

@@ -64,7 +64,7 @@ def test_sharing_from_the_command_line(zoomclient, zoom, zoom_url, testmail, tes
     assert sent["message"] == shared["text"] and sent["message"].startswith(f"Email: {SHARED_SUBJECT}\n")
 
     out = zoomclient("chat", "share", message_id, "--to-channel", "product", "--eml").stdout
-    assert out.startswith(f"Shared message {message_id} with Product with Q3 roadmap")
+    assert out.startswith(f"Shared message {message_id} with Product, with the email as Q3 roadmap")
     (stored,) = zoom.state.chat_files.values()
     assert stored["data"] == testmail.state.raw(message_id)
     assert zoom.state.chat_messages[-1]["to_channel"] == "ch-product"

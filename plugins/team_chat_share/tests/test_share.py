@@ -48,7 +48,7 @@ async def test_sharing_to_a_contact_sends_subject_sender_date_and_an_excerpt(hos
     assert "here are the drafts for the Q3 roadmap. Grüße from the Köln office!" in text
     assert "On Monday you wrote" not in text and "Example Inc." not in text, "quotes and signature stay out"
     assert "2026" in text.splitlines()[2]
-    assert result.message == f"Shared “{SHARED_SUBJECT}” with {ANA_LABEL}."
+    assert result.message == f"Shared “{SHARED_SUBJECT}” with Ana Müller in Team Chat."
     # The picker opened on the user's channels; typing searched Zoom's contacts.
     (opening, typed) = ui.searches
     assert [c.label for c in opening[1]] == ["Product"]
@@ -73,7 +73,7 @@ async def test_sharing_to_a_channel_with_the_eml_delivers_the_message_intact(hos
     reread = email.message_from_bytes(stored["data"], policy=email.policy.default)
     assert reread["Subject"] == SHARED_SUBJECT
     assert [p.get_filename() for p in reread.iter_attachments()] == ["Q3.pdf"]
-    assert result.message.endswith(f"with {stored['name']}.")
+    assert result.message.endswith(f"with Product in Team Chat, with the email as {stored['name']}.")
 
 
 async def test_cancelling_the_picker_or_the_preview_sends_nothing(host, session, zoom) -> None:
