@@ -28,7 +28,7 @@ def zone_of(event: Event) -> dt.tzinfo:
 
 
 def recorded_at(recording: CloudRecording, zone: dt.tzinfo) -> str:
-    return f"{recording.start.astimezone(zone):%a %d %b %Y, %H:%M}, {recording.duration_minutes} min"
+    return f"{recording.start.astimezone(zone):%a %d %b %Y, %H:%M %Z}, {recording.duration_minutes} min"
 
 
 def block(recording: CloudRecording, zone: dt.tzinfo) -> str:

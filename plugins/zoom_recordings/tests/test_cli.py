@@ -1,0 +1,81 @@
+"""``zoomclient recordings list | attach`` end to end, each command a fresh process of the installed CLI,
+against the Zoom and TestMail emulators of this process."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+TESTPROVIDER = Path(__file__).resolve().parents[3] / "tests" / "testprovider"
+ZOOMCLIENT = Path(sys.executable).with_name("zoomclient")
+ALEX = "alex.morgan@example.com"
+
+
+@pytest.fixture
+def zoomclient(tmp_path: Path):
+    environment = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("ZOOMCLIENT_")},
+        "PYTHONPATH": os.pathsep.join([str(TESTPROVIDER / "site"), str(TESTPROVIDER)]),
+        "ZOOMCLIENT_DATA_DIR": str(tmp_path / "data"),
+        "ZOOMCLIENT_PASSPHRASE": "a passphrase for the vault",
+        "ZOOMCLIENT_LOAD_PLUGINS": "zoomclient-testprovider,zoomclient-zoom-workplace,zoomclient-zoom-recordings",
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+    }
+
+    def run(*args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
+        done = subprocess.run(
+            [str(ZOOMCLIENT), *args],
+            env=environment,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            stdin=subprocess.DEVNULL,
+        )
+        if ok:
+            assert done.returncode == 0, f"zoomclient {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}"
+        return done
+
+    return run
+
+
+@pytest.mark.slow
+def test_list_search_and_attach_a_recording(zoomclient, zoom, zoom_url, testmail, testmail_url) -> None:
+    zoomclient("account", "add", "testmail", "--sandbox", testmail_url)
+    zoomclient("zoom", "signin", "--sandbox", zoom_url, "--login-hint", ALEX)
+
+    recent = json.loads(zoomclient("recordings", "list", "--json").stdout)
+    assert [r["topic"] for r in recent] == ["Roadmap review", "Kundengespräch Müller GmbH"]
+    assert recent[0]["uuid"] == "/ajXp112QmuoKj4854875===" and recent[0]["passcode_protected"]
+    assert "?pwd=" in recent[0]["share_url"] and "Rv7#pQ2x" not in json.dumps(recent), "the listing has no passcode"
+
+    today = dt.date.today()
+    year = zoomclient("recordings", "list", "--from", f"{today - dt.timedelta(days=365)}", "--to", f"{today}").stdout
+    assert [line.split("  ")[-2] for line in year.splitlines()][-1] == "Retrospective"
+    assert len(year.splitlines()) == 6
+    calls = zoom.log.find("GET", "/users/me/recordings")
+    assert len(calls) >= 2 + 12, "a month a call"
+    found = zoomclient("recordings", "list", "--from", f"{today - dt.timedelta(days=100)}", "--search", "all HANDS")
+    assert [line.split("  ")[-2] for line in found.stdout.splitlines()] == ["All hands — Q3"]
+    backwards = zoomclient(
+        "recordings", "list", "--from", f"{today}", "--to", f"{today - dt.timedelta(days=2)}", ok=False
+    )
+    assert backwards.returncode == 1 and "is after --to" in backwards.stderr
+
+    start = f"{today + dt.timedelta(days=2):%Y-%m-%d} 11:00"
+    created = json.loads(
+        zoomclient("calendar", "create", "--title", "Roadmap follow-up", "--start", start, "--json").stdout
+    )
+    out = zoomclient("recordings", "attach", "--event", created["id"], "--recording", recent[0]["uuid"]).stdout
+    assert "Attached the cloud recording 'Roadmap review' to 'Roadmap follow-up'" in out
+    stored = testmail.state.events[created["id"]]
+    assert recent[0]["share_url"] in stored.description and "Passcode: Rv7#pQ2x" in stored.description
+    zoomclient("recordings", "attach", "--event", created["id"], "--recording", recent[0]["uuid"])
+    assert testmail.state.events[created["id"]].description.count("Passcode: Rv7#pQ2x") == 1
+    missing = zoomclient("recordings", "attach", "--event", created["id"], "--recording", "nope==", ok=False)
+    assert missing.returncode == 1 and "no recording" in missing.stderr.lower()
