@@ -113,7 +113,8 @@ class EventEditor(QDialog):
     """Edit ``event`` (new when ``is_new``). ``calendars``: every calendar (the writable ones are offered).
 
     ``free_busy(addresses, start, end, on_done)`` fetches availability; ``run_action(action, event,
-    on_done)`` runs a workflow action of the editor; ``respond(status)`` answers an invitation.
+    on_done)`` runs a workflow action of the editor; ``available(action, event)`` says whether an action
+    still applies once one changed the event; ``respond(status)`` answers an invitation.
     """
 
     def __init__(
@@ -126,6 +127,7 @@ class EventEditor(QDialog):
         self_email: str = "",
         actions: Sequence[Action] = (),
         run_action: ActionRun | None = None,
+        available: Callable[[Action, Event], bool] | None = None,
         free_busy: FreeBusyAsk | None = None,
         respond: Callable[[ResponseStatus], None] | None = None,
         now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
@@ -139,6 +141,7 @@ class EventEditor(QDialog):
         self.calendars = {c.id: c for c in calendars}
         self._free_busy = free_busy
         self._run_action = run_action
+        self._available = available
         self._respond = respond
         self.now = now
         self._free_busy_rows: list[FreeBusy] = []
@@ -344,6 +347,7 @@ class EventEditor(QDialog):
         self._free_busy_timer.timeout.connect(self.ask_free_busy)
 
     def _build_actions(self, actions: Sequence[Action]) -> None:
+        self.editor_actions = list(actions)
         self.action_buttons: dict[str, QPushButton] = {}
         for action in actions:
             button = QPushButton(action.title)
@@ -669,8 +673,17 @@ class EventEditor(QDialog):
         def done(result: ActionResult) -> None:
             if result.event is not None:
                 self.set_event(result.event)
+                self._offer_actions()
 
         self._run_action(action, self.edited_event(), done)
+
+    def _offer_actions(self) -> None:
+        """Show only the actions that still apply to the changed event ("Add Zoom meeting" goes once it has one)."""
+        if self._available is None:
+            return
+        event = self.edited_event()
+        for action in self.editor_actions:
+            self.action_buttons[action.id].setVisible(self._available(action, event))
 
     def _answer(self, status: ResponseStatus) -> None:
         if self._respond is not None:

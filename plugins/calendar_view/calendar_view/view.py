@@ -474,6 +474,7 @@ class CalendarView(QWidget):
             self_email=session.account.email if session is not None else "",
             actions=self.available_actions(ActionPlace.EVENT_EDITOR, event),
             run_action=lambda action, edited, done: self._run_editor_action(action, edited, done),
+            available=lambda action, edited: action in self.available_actions(ActionPlace.EVENT_EDITOR, edited),
             free_busy=free_busy,
             respond=(lambda status: self.respond(event, status)) if is_invitation(event) else None,
             now=self.now,

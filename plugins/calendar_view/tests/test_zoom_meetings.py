@@ -116,6 +116,8 @@ def test_cancelling_the_editor_after_adding_a_meeting_deletes_it(view, qtbot, zo
     editor.add_attendee("Ana Müller <ana.mueller@example.de>")
     meeting = add_meeting_in(editor, qtbot, zoom)
     assert str(meeting["id"]).replace(" ", "") in editor.description.toPlainText().replace(" ", "")
+    assert not editor.action_buttons[ADD_MEETING].isVisibleTo(editor), "one meeting an event"
+    qtbot.waitUntil(lambda: len(editor.availability.rows) == 2, timeout=10000)
     editor.resize(820, 780)
     screenshot(editor, "event-editor-zoom-meeting")
     qtbot.mouseClick(editor.buttons.button(editor.buttons.StandardButton.Cancel), Qt.MouseButton.LeftButton)
