@@ -109,6 +109,7 @@ def test_sharing_from_the_mail_view_through_the_picker_and_the_preview(
         if "opening" not in seen:
             if labels:  # the opening search (the user's channels) has come back: type a name
                 seen["opening"] = labels
+                screenshot(over_window(window, dialog), "pick_opening")
                 qtbot.keyClicks(dialog.field, "ana")
             return False
         if not any(ANA in label for label in labels):
@@ -174,3 +175,20 @@ def test_without_the_plugin_the_mail_view_has_no_such_action_and_works(
 
     assert TITLE not in [a.text() for a in mail.toolbar.actions()]
     assert mail.actions_by_name["reply"].isEnabled() and mail.reader.message.subject == SHARED_SUBJECT
+
+
+def test_not_signed_in_to_zoom_the_window_says_how_to_sign_in(
+    qtbot, desktop_host, secrets, testmail_url, loop, tmp_path
+) -> None:
+    window = open_mail(qtbot, desktop_host, secrets, loop, testmail_url, tmp_path)
+    mail = window.main_views["mail"]
+    select_shared(qtbot, mail)
+    (share,) = [a for a in mail.toolbar.actions() if a.text() == TITLE]
+
+    share.trigger()
+
+    qtbot.waitUntil(lambda: window.message_bar.is_error, timeout=10000)
+    assert "Nobody is signed in to Zoom." in window.message_bar.message()
+    assert "zoomclient zoom signin" in window.message_bar.message()
+    assert QApplication.activeModalWidget() is None, "no dialog opens before there is a Zoom client"
+    screenshot(window.grab(), "not_signed_in")
