@@ -80,18 +80,18 @@ def excerpt(body: str, limit: int = EXCERPT_LENGTH) -> str:
     return _cut("\n".join(lines).strip(), limit)
 
 
+def _one_line(text: str) -> str:
+    """A header value on one line: a line break in a subject or a name must not start a line of its own."""
+    return _cut(" ".join(text.split()), SUBJECT_LENGTH)
+
+
 def share_text(message: Message, *, limit: int = MESSAGE_MAX_LENGTH) -> str:
     """The Team Chat message for ``message``: never longer than ``limit``."""
     sender = str(message.sender) if message.sender else "(unknown sender)"
     # The sharer's local time with its offset: the chat's readers may be in other zones.
     date = email.utils.format_datetime(message.date.astimezone())
-    head = "\n".join(
-        (
-            f"Email: {_cut(message.subject.strip() or '(no subject)', SUBJECT_LENGTH)}",
-            f"From: {_cut(sender, SUBJECT_LENGTH)}",
-            f"Date: {date}",
-        )
-    )
+    subject = _one_line(message.subject) or "(no subject)"
+    head = "\n".join((f"Email: {subject}", f"From: {_one_line(sender)}", f"Date: {date}"))
     room = limit - len(head) - 2
     body = excerpt(message.body_text or message.snippet, min(EXCERPT_LENGTH, room))
     return f"{head}\n\n{body}" if body else head

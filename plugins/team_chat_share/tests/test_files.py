@@ -100,3 +100,29 @@ def _message():
         date=dt.datetime(2026, 12, 1, 8, 15, tzinfo=dt.UTC),
         body_text="The plans.",
     )
+
+
+async def test_the_file_route_takes_a_user_id_not_an_email_and_a_well_formed_body(
+    secrets, zoom_signed_in, zoom
+) -> None:
+    """The spec's ``to_contact`` of this route is "the user ID or member ID"; a broken multipart is a 400."""
+    from zoom_workplace.client import ZoomApiError
+
+    client = open_client(secrets)
+    try:
+        with pytest.raises(ZoomApiError, match="User does not exist") as by_email:
+            await send_file(client, "a.eml", b"x", content_type="message/rfc822", target={"to_contact": ANA})
+        broken = await client.http.post(
+            client.base_url + "/chat/users/me/messages/files",
+            content=b"--b\r\nContent-Disposition: form-data; name=to_channel\r\n\r\nch-product",
+            headers={"Content-Type": "multipart/form-data; boundary=b"},
+        )
+        (ana,) = await Directory(client).contacts("ana")
+        await send_file(client, "a.eml", b"--b\r\n\r\n--", content_type="message/rfc822", target=ana.file_target())
+    finally:
+        await client.aclose()
+
+    assert by_email.value.status == 404 and by_email.value.code == 1001
+    assert broken.status_code == 400 and broken.json()["code"] == 300
+    (stored,) = zoom.state.chat_files.values()
+    assert stored["data"] == b"--b\r\n\r\n--", "bytes that look like a boundary stay as they were"

@@ -6,6 +6,9 @@ import datetime as dt
 import subprocess
 import sys
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from host.actions import ActionContext, ActionPlace
 from host.model.mail import Address, Message
 from host.testing import ScriptedActionUI
@@ -84,3 +87,18 @@ def test_a_contact_is_written_to_by_email_and_sent_files_by_user_id() -> None:
     assert ana.message_target() == {"to_contact": "ana@example.de"} and ana.file_target() == {"to_contact": "u003ana"}
     assert channel.message_target() == channel.file_target() == {"to_channel": "ch-1"}
     assert ana.choice().label == "Ana Müller <ana@example.de>" and ana.choice().detail == "Contact · Product"
+
+
+@given(
+    subject=st.text(max_size=3000),
+    name=st.text(max_size=3000),
+    body=st.text(max_size=6000),
+    snippet=st.text(max_size=500),
+)
+@settings(max_examples=200, deadline=None)
+def test_whatever_the_email_the_text_fits_team_chats_limit(subject: str, name: str, body: str, snippet: str) -> None:
+    text = share_text(message(subject=subject, sender=Address("x@example.com", name), body_text=body, snippet=snippet))
+
+    assert len(text) <= MESSAGE_MAX_LENGTH
+    lines = text.split("\n")
+    assert lines[0].startswith("Email: ") and lines[1].startswith("From: ") and lines[2].startswith("Date: ")
