@@ -114,8 +114,10 @@ class EventMeetings:
         self.providers = tuple(providers)
 
     def carried(self, event: Event | None) -> tuple[ConferencingProvider, OnlineMeeting] | None:
-        """The provider and meeting ``event`` carries, if any."""
-        if event is None:
+        """The provider and meeting ``event`` carries, if any. An invitation's meeting (the user an attendee,
+        not the organiser) is the organiser's: the host never moves or deletes it, even where the service
+        would let the user (a delegate of the organiser, say)."""
+        if event is None or any(a.is_self and not a.organizer for a in event.attendees):
             return None
         for provider in self.providers:
             meeting = provider.meeting_of(event)
@@ -139,7 +141,7 @@ class EventMeetings:
 
     async def update(self, before: Event | None, after: Event, write: Write) -> Event:
         """Write ``after`` over ``before`` (the version the host holds), its meeting moved along with it."""
-        if after.series_id is not None:
+        if after.series_id is not None or (before is not None and before.series_id is not None):
             return await write(after)  # one occurrence on its own: the series' meeting stays as it is
         old, new = self.carried(before), self.carried(after)
         if new is None:

@@ -69,6 +69,11 @@ def test_zoom_sign_in_a_meeting_for_an_event_and_the_admin_policy(
     assert written.location == meeting["join_url"] and "+49 69 3807 9883" in written.description
     assert all("zak=" not in r.text for r in testmail.log.entries), "the start_url never reaches the calendar"
 
+    meeting["topic"], meeting["duration"] = "changed in Zoom", 5
+    out = zoomclient("meeting", "update", "--event", created["id"]).stdout
+    assert f"Updated Zoom meeting {meeting['id']} of 'Design review'" in out
+    assert meeting["topic"] == "Design review" and meeting["duration"] == 60, "set from the event again"
+
     zoomclient("meeting", "delete", "--event", created["id"], "--yes")
     assert zoom.state.meetings == {} and created["id"] not in testmail.state.events
 

@@ -12,7 +12,8 @@ import pytest
 
 from host.conferencing import MeetingNotDeleted
 from host.errors import TransientError
-from host.model.calendar import Event
+from host.model.calendar import Attendee, Event
+from host.model.mail import Address
 from zoom_meetings.scheduling import MEETING_STATE_KEY, add_meeting, meeting_of
 
 START = dt.datetime.now(dt.UTC).replace(minute=0, second=0, microsecond=0) + dt.timedelta(days=3)
@@ -226,3 +227,31 @@ async def test_one_occurrence_moved_keeps_the_series_meeting_as_it_is(host, sess
         )
     )
     assert not patches(zoom) and len(zoom.state.meetings) == 1
+
+
+async def test_an_invitation_carrying_a_meeting_the_user_could_change_is_left_alone(
+    host, session, zoom, testmail, scheduled
+) -> None:
+    """Priya invited Alex to a meeting that Alex's Zoom account could change (Alex hosts it, or is Priya's
+    delegate): it is Priya's event, so declining by deleting it, or moving Alex's copy, never touches it."""
+    cache = session.require_calendars()
+    (meeting,) = zoom.state.meetings.values()
+    priya = Address("priya.sharma@example.in", "Priya Sharma")
+    invitation = attrs.evolve(
+        scheduled,
+        id="priya-review",
+        title="Priya's review",
+        organizer=priya,
+        attendees=(Attendee(priya, organizer=True), Attendee(Address("alex.morgan@example.com"))),
+        provider_data={},
+    )
+    testmail.state.create_event(invitation)  # Priya's server put it there
+    await cache.refresh()
+    written = cache.get("primary", "priya-review")
+    assert any(a.is_self and not a.organizer for a in written.attendees) and meeting_of(written) is not None
+    zoom.log.clear()
+    later = START + dt.timedelta(hours=4)
+    await cache.update_event(attrs.evolve(written, start=later, end=later + dt.timedelta(minutes=30)))
+    await cache.delete_event("primary", written.id)
+    assert not zoom.log.find("PATCH") and not zoom.log.find("DELETE") and meeting["id"] in zoom.state.meetings
+    assert written.id not in testmail.state.events
