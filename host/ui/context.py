@@ -21,6 +21,10 @@ A view (the mail view, the calendar view, any plugin's pane or settings page) ge
 - ``context.signals`` — :class:`ShellSignals`: ``account_changed(session or None)``,
   ``sync_progress(SyncProgress)`` and ``mail_changed()``, all delivered on the GUI thread;
 - ``context.add_status_widget(widget)`` — a permanent widget in the status bar;
+- ``context.secrets`` — the host's secret store (where the account's sign-in is), for a plugin that keeps a
+  sign-in of its own beside it (the Zoom sign-in); ``context.sign_in_target(account_type)`` gives such a
+  sign-in ``(open_browser, sandbox_url)``: the system browser and the real service, or in the demo the
+  emulator's unattended consent and its URL;
 - ``context.notify_desktop(title, text)`` — a desktop notification (when the system has a tray);
 - ``context.layout`` — the shell's QSettings, for layout only (geometry and splitter state, under
   ``context.settings_group(view_id)``): never message or event content.
@@ -32,6 +36,7 @@ sign-out); it cancels nothing itself: the runner cancels every task when the win
 from __future__ import annotations
 
 import logging
+import webbrowser
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -44,6 +49,7 @@ if TYPE_CHECKING:
     from host.accounts import AccountSession
     from host.app import Host
     from host.model.mail import Draft, OutgoingMessage
+    from host.secrets import SecretStore
     from host.ui.tasks import TaskRunner
 
 
@@ -110,6 +116,8 @@ class ViewContext:
         notify_desktop: Callable[[str, str], None],
         layout: QSettings,
         session: AccountSession | None = None,
+        secrets: SecretStore | None = None,
+        sign_in_target: Callable[[str], tuple[Callable[[str], object], str | None]] | None = None,
     ) -> None:
         self.host = host
         self.tasks = tasks
@@ -122,6 +130,8 @@ class ViewContext:
         self._show_view = show_view
         self._notify_desktop = notify_desktop
         self.layout = layout
+        self.secrets = secrets
+        self._sign_in_target = sign_in_target or (lambda account_type: (webbrowser.open, None))
         signals.account_changed.connect(self._set_session)
 
     def _set_session(self, session: AccountSession | None) -> None:
@@ -197,6 +207,10 @@ class ViewContext:
     def show_view(self, view_id: str) -> bool:
         """Bring the main view ``view_id`` to the front; False when no such view is loaded."""
         return self._show_view(view_id)
+
+    def sign_in_target(self, account_type: str) -> tuple[Callable[[str], object], str | None]:
+        """``(open_browser, sandbox_url)`` for a plugin's own sign-in to ``account_type`` (see the module docstring)."""
+        return self._sign_in_target(account_type)
 
     def add_status_widget(self, widget: QWidget) -> None:
         self._add_status_widget(widget)

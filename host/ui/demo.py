@@ -52,7 +52,8 @@ def run_demo(host: Host, *, messages: int = 500, events: int = 200, account_type
         host.data_dir = Path(folder) / "data"
         options = SandboxOptions(messages=messages, events=events)
         with serve_services(host.registry.sandbox_services, options) as running:
-            urls = {service.provider: service.url for service in running if service.provider}
+            # By account type; a platform service by its name (the Zoom sign-in's account type is "zoom").
+            urls = {service.provider or service.name: service.url for service in running}
             settings = QSettings(str(Path(folder) / "layout.ini"), QSettings.Format.IniFormat)
             host.start()
             try:

@@ -100,6 +100,8 @@ class MainWindow(QMainWindow):
             show_view=self.show_view,
             notify_desktop=self.notify_desktop,
             layout=self.qsettings,
+            secrets=accounts.secrets,
+            sign_in_target=self.sign_in_target,
         )
         self._progress.connect(self._on_progress)
         self._mail_changed_soon = QTimer(self, singleShot=True, interval=250)
@@ -292,12 +294,17 @@ class MainWindow(QMainWindow):
         if phase in _STORE_CHANGED and not self._mail_changed_soon.isActive():
             self._mail_changed_soon.start()
 
-    def sign_in(self, account_type: str) -> None:
-        """Sign in with the system browser (against an emulator: its unattended consent)."""
+    def sign_in_target(self, account_type: str) -> tuple[Callable[[str], object], str | None]:
+        """How a sign-in to ``account_type`` gets consent: ``(open_browser, sandbox_url)``, the system browser
+        or, against an emulator (the demo), its unattended consent."""
         from host.auth import headless_browser
 
         sandbox_url = self.sandbox_urls.get(account_type)
-        browser = headless_browser if sandbox_url else self.open_browser
+        return (headless_browser if sandbox_url else self.open_browser), sandbox_url
+
+    def sign_in(self, account_type: str) -> None:
+        """Sign in with the system browser (against an emulator: its unattended consent)."""
+        browser, sandbox_url = self.sign_in_target(account_type)
         self.sign_in_page.busy(True)
         if not sandbox_url:
             self.message_bar.show_info("Your browser opens to sign in; come back here when you have allowed access.")

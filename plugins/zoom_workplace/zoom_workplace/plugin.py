@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from host.hookspecs import hookimpl
 from host.sandbox.service import SandboxOptions, SandboxService
+from host.views import View, ViewArea
 
 if TYPE_CHECKING:
     import click
@@ -29,6 +30,17 @@ SANDBOX_SERVICE = SandboxService("zoom", _create_app, account_type=None)
 @hookimpl
 def register_sandbox_services(register: Callable[[SandboxService], None]) -> None:
     register(SANDBOX_SERVICE)
+
+
+def _settings_page(context: Any) -> Any:
+    from zoom_workplace.settings_page import ZoomSettingsPage
+
+    return ZoomSettingsPage(context)
+
+
+@hookimpl
+def register_views(register: Callable[[View], None]) -> None:
+    register(View("zoom.account", "Zoom", ViewArea.SETTINGS, _settings_page, order=50))
 
 
 @hookimpl
