@@ -28,10 +28,10 @@ def zoomclient(tmp_path: Path):
         "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
     }
 
-    def run(*args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
+    def run(*args: str, ok: bool = True, plugins: str | None = None) -> subprocess.CompletedProcess[str]:
         done = subprocess.run(
             [str(ZOOMCLIENT), *args],
-            env=environment,
+            env=environment if plugins is None else {**environment, "ZOOMCLIENT_LOAD_PLUGINS": plugins},
             capture_output=True,
             text=True,
             timeout=120,
@@ -72,3 +72,11 @@ def test_list_the_numbers_and_put_one_into_an_event(zoomclient, zoom_url, testma
     zoomclient("zoom", "signin", "--sandbox", zoom_url, "--login-hint", ANA)
     refused = zoomclient("phone", "numbers", ok=False)
     assert refused.returncode == 1 and "no Zoom Phone licence" in refused.stderr and "Zoom admin" in refused.stderr
+
+
+def test_without_the_plugin_there_is_no_phone_command_and_the_rest_works(zoomclient) -> None:
+    others = "zoomclient-testprovider,zoomclient-zoom-workplace"
+    missing = zoomclient("phone", "--help", ok=False, plugins=others)
+    assert missing.returncode == 2 and "No such command 'phone'" in missing.stderr
+    listed = json.loads(zoomclient("plugins", "--json", plugins=others).stdout)
+    assert "zoomclient-zoom-phone" not in {p["name"] for p in listed} and all(p["status"] == "loaded" for p in listed)

@@ -69,7 +69,7 @@ class ZoomPhonePlugin:
                 places=frozenset({ActionPlace.EVENT_EDITOR}),
                 run=self._add_number,
                 available=lambda context: context.event is not None,
-                icon="phone",
+                icon="zoom-phone",
             )
         )
 

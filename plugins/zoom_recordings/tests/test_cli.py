@@ -28,10 +28,10 @@ def zoomclient(tmp_path: Path):
         "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
     }
 
-    def run(*args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
+    def run(*args: str, ok: bool = True, plugins: str | None = None) -> subprocess.CompletedProcess[str]:
         done = subprocess.run(
             [str(ZOOMCLIENT), *args],
-            env=environment,
+            env=environment if plugins is None else {**environment, "ZOOMCLIENT_LOAD_PLUGINS": plugins},
             capture_output=True,
             text=True,
             timeout=120,
@@ -79,3 +79,13 @@ def test_list_search_and_attach_a_recording(zoomclient, zoom, zoom_url, testmail
     assert testmail.state.events[created["id"]].description.count("Passcode: Rv7#pQ2x") == 1
     missing = zoomclient("recordings", "attach", "--event", created["id"], "--recording", "nope==", ok=False)
     assert missing.returncode == 1 and "no recording" in missing.stderr.lower()
+
+
+def test_without_the_plugin_there_is_no_recordings_command_and_the_rest_works(zoomclient) -> None:
+    others = "zoomclient-testprovider,zoomclient-zoom-workplace"
+    missing = zoomclient("recordings", "--help", ok=False, plugins=others)
+    assert missing.returncode == 2 and "No such command 'recordings'" in missing.stderr
+    listed = json.loads(zoomclient("plugins", "--json", plugins=others).stdout)
+    assert "zoomclient-zoom-recordings" not in {p["name"] for p in listed} and all(
+        p["status"] == "loaded" for p in listed
+    )

@@ -199,3 +199,17 @@ async def test_without_the_plugin_the_host_and_its_calendar_work_on(make_host, s
     assert DISTRIBUTION not in {r.name for r in host.plugin_records()}
     written = await session.require_calendars().create_event(attrs.evolve(new_event(), title="No recording"))
     assert testmail.state.events[written.id].description == "What we agreed last time."
+
+
+async def test_a_throttled_month_is_waited_out_and_a_failing_zoom_changes_nothing(host, session, zoom) -> None:
+    from host.errors import TransientError
+
+    action = attach_action(host)
+    zoom.faults.queue_status(429, path="/users/me/recordings", retry_after=1)
+    result = await action.run(context(host, new_event(), ScriptedActionUI(choices=[0], picks=[("", "Roadmap review")])))
+    assert "Passcode: Rv7#pQ2x" in result.event.description
+    assert [c.status for c in zoom.log.find("GET", "/users/me/recordings")][:2] == [429, 200]
+
+    zoom.faults.queue_status(500, count=10, path="/users/me/recordings")
+    with pytest.raises(TransientError, match="server error"):
+        await action.run(context(host, new_event(), ScriptedActionUI(choices=[1])))
