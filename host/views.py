@@ -11,8 +11,11 @@ import attrs
 
 class ViewArea(enum.Enum):
     MAIN = "main"  # a top-level pane: mail, calendar
-    SIDEBAR = "sidebar"  # beside a message or an event: who joined, contact card
+    SIDEBAR = "sidebar"  # beside a message or an event: who joined
     SETTINGS = "settings"  # a page of the settings dialog: rules, auto-reply, signatures
+    #: a part of the card the shell pops up for a person (a sender, an attendee): the Zoom contact card;
+    #: its widget's ``show_item(contact)`` gets the :class:`~host.model.contact.Contact`
+    CONTACT = "contact"
 
 
 @attrs.frozen

@@ -11,13 +11,25 @@ A view (the mail view, the calendar view, any plugin's pane or settings page) ge
 - ``context.show_error(error)`` / ``context.show_info(text)`` — non-modal messages in the window's
   message bar (an error shows its ``hint``: what to do);
 - ``context.actions(place)`` — the workflow actions registered for a place, and
-  ``context.run_action(action, parent=..., message=..., ...)`` to run one with the shell's dialogs;
+  ``context.run_action(action, parent=..., message=..., ...)`` to run one with the shell's dialogs (what
+  it returns, unless ``on_done`` takes it: a draft opens in the composer, an event in the event editor);
 - ``context.compose(message)`` — open the composer (new, reply, forward, an action's draft), or
   ``context.compose(draft=draft)`` to go on with a saved draft;
 - ``context.views(area)`` / ``context.create_view(view)`` — build another plugin's view (sidebars).
   A SIDEBAR view's widget may define ``show_item(item)``: the main view hosting it calls it with what
   is in front — a :class:`~host.model.mail.Message`, an :class:`~host.model.calendar.Event`, or None;
   ``context.show_view(view_id)`` brings a main view to the front (from mail to the calendar, say);
+- ``context.show_contact(contact, anchor, hover=False)`` — the card of a person a view shows (a sender, a
+  recipient, an attendee: a :class:`~host.model.contact.Contact` built from the address) next to
+  ``anchor``, the widget showing them. It holds every CONTACT view (each widget's ``show_item(contact)``
+  is called; with none installed, a plain card with the address), "Write email", "Copy address" and a
+  button per CONTACT action (run with ``contact=``). A click or a key opens it pinned, with the keyboard;
+  ``hover=True`` opens it after a short delay if the pointer stays, and it closes when the pointer has
+  left the anchor and the card. A view that shows several people in one widget calls
+  ``context.end_contact_hover()`` when the pointer leaves one of them (:mod:`host.ui.contact_popup`);
+- ``context.edit_event(event)`` — open ``event`` in the event editor of the main view that has one (whose
+  widget defines ``edit_event(event)``: the calendar view), a new event when its ``id`` is empty. An action
+  that returns an event (a CONTACT action's "Schedule") gets it opened there by ``run_action``;
 - ``context.signals`` — :class:`ShellSignals`: ``account_changed(session or None)``,
   ``sync_progress(SyncProgress)`` and ``mail_changed()``, all delivered on the GUI thread;
 - ``context.add_status_widget(widget)`` — a permanent widget in the status bar;
@@ -42,12 +54,17 @@ from typing import TYPE_CHECKING, Any
 
 from host.actions import Action, ActionContext, ActionPlace, ActionResult
 from host.errors import ZoomclientError
+from host.ui.contact_popup import ContactCards
 from host.ui.qt import QObject, QSettings, QWidget, pyqtSignal
 from host.views import View, ViewArea
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from host.accounts import AccountSession
     from host.app import Host
+    from host.model.calendar import Event
+    from host.model.contact import Contact
     from host.model.mail import Draft, OutgoingMessage
     from host.secrets import SecretStore
     from host.ui.tasks import TaskRunner
@@ -77,8 +94,10 @@ class MessageSink:
         raise NotImplementedError
 
 
-#: The method a SIDEBAR view's widget may have, called with the message or event in front.
+#: The method a SIDEBAR or CONTACT view's widget may have, called with the message, event or contact in front.
 SIDEBAR_SHOW_ITEM = "show_item"
+#: The method of a MAIN view's widget that opens an event in its editor (the calendar view's).
+MAIN_EDIT_EVENT = "edit_event"
 
 #: What to do after an error that brought no advice of its own.
 RETRY_HINT = "Try again in a moment; if it keeps failing, check your connection or sign out and in again."
@@ -118,6 +137,7 @@ class ViewContext:
         session: AccountSession | None = None,
         secrets: SecretStore | None = None,
         sign_in_target: Callable[[str], tuple[Callable[[str], object], str | None]] | None = None,
+        main_views: Callable[[], Mapping[str, QWidget]] = dict,
     ) -> None:
         self.host = host
         self.tasks = tasks
@@ -129,9 +149,12 @@ class ViewContext:
         self._add_status_widget = add_status_widget
         self._show_view = show_view
         self._notify_desktop = notify_desktop
+        self._main_views = main_views
         self.layout = layout
         self.secrets = secrets
         self._sign_in_target = sign_in_target or (lambda account_type: (webbrowser.open, None))
+        #: the contact card on screen (``contact_cards.current``) and the hover delay before one
+        self.contact_cards = ContactCards(self)
         signals.account_changed.connect(self._set_session)
 
     def _set_session(self, session: AccountSession | None) -> None:
@@ -178,6 +201,8 @@ class ViewContext:
                 on_done(result)
             elif result.draft is not None:
                 self.compose(result.draft)
+            elif result.event is not None:
+                self.edit_event(result.event)
 
         self.tasks.run(action.run(context), done)
 
@@ -207,6 +232,28 @@ class ViewContext:
     def show_view(self, view_id: str) -> bool:
         """Bring the main view ``view_id`` to the front; False when no such view is loaded."""
         return self._show_view(view_id)
+
+    def show_contact(self, contact: Contact, anchor: QWidget, *, hover: bool = False) -> None:
+        """The card of ``contact`` next to ``anchor``: pinned at once, or with ``hover`` after a short
+        delay and only while the pointer stays (see the module docstring)."""
+        self.contact_cards.show(contact, anchor, hover=hover)
+
+    def end_contact_hover(self) -> None:
+        """The pointer left a person within a widget that shows several: no card comes for them, and
+        a hover card goes unless the pointer moves onto it."""
+        self.contact_cards.end_hover()
+
+    def edit_event(self, event: Event) -> bool:
+        """Open ``event`` in the event editor of the main view that has one (brought to the front); False,
+        with a message, when no such view is loaded."""
+        for view_id, widget in self._main_views().items():
+            edit = getattr(widget, MAIN_EDIT_EVENT, None)
+            if edit is not None:
+                self.show_view(view_id)
+                edit(event)
+                return True
+        self.show_error("There is no calendar to open the event in.", hint="Install and enable a calendar view.")
+        return False
 
     def sign_in_target(self, account_type: str) -> tuple[Callable[[str], object], str | None]:
         """``(open_browser, sandbox_url)`` for a plugin's own sign-in to ``account_type`` (see the module docstring)."""

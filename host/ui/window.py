@@ -102,6 +102,7 @@ class MainWindow(QMainWindow):
             layout=self.qsettings,
             secrets=accounts.secrets,
             sign_in_target=self.sign_in_target,
+            main_views=lambda: self.main_views,
         )
         self._progress.connect(self._on_progress)
         self._mail_changed_soon = QTimer(self, singleShot=True, interval=250)

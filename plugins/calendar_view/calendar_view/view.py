@@ -8,8 +8,9 @@ nothing else.
 
 Keys on the grids: T today; Left/Right or K/J previous/next page; D day, X work week, W week, M month;
 Up/Down select the previous/next event; Enter open it; N new event; Delete delete (after asking);
-Shift+F10 the selected event's menu. Drag an event to move it, its bottom edge to resize it (snapped to
-15 minutes, with Undo in the message bar); double-click empty time to make an event there.
+Shift+F10 the selected event's menu (with its people's contact cards). Drag an event to move it, its
+bottom edge to resize it (snapped to 15 minutes, with Undo in the message bar); double-click empty time
+to make an event there.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ from calendar_view.grid import HOUR_HEIGHT, Board, DayHeader, MonthGrid, TimeGri
 from calendar_view.texts import RESPONSES, is_invitation, when
 from host.actions import Action, ActionPlace, ActionResult
 from host.model.calendar import Calendar, Event, EventStatus, FreeBusy, ResponseStatus
+from host.model.contact import Contact
+from host.model.mail import Address
 from host.providers.calendar import CalendarCapability
 from host.timezones import local_zone_name
 from host.ui.qt import (
@@ -38,6 +41,8 @@ from host.ui.qt import (
     QHBoxLayout,
     QKeySequence,
     QLabel,
+    QListWidget,
+    QListWidgetItem,
     QLocale,
     QMenu,
     QMessageBox,
@@ -427,13 +432,19 @@ class CalendarView(QWidget):
 
     # -- the editor ----------------------------------------------------------------------------
 
-    def new_event(self, start: dt.datetime | None = None, end: dt.datetime | None = None) -> EventEditor | None:
+    def _writable(self) -> list[Calendar]:
+        """The calendars new events may go to; none is said in the message bar."""
         writable = [c for c in self.calendars if c.writable]
         if not writable:
             self.context.show_error(
                 "There is no calendar you can add events to.",
                 hint="Sign in to an account with a calendar, or ask for write access to one.",
             )
+        return writable
+
+    def new_event(self, start: dt.datetime | None = None, end: dt.datetime | None = None) -> EventEditor | None:
+        writable = self._writable()
+        if not writable:
             return None
         if start is None:
             if self.anchor == self.today():
@@ -450,6 +461,19 @@ class CalendarView(QWidget):
             end=end or start + NEW_EVENT_LENGTH,
             time_zone=self.zone.key,
         )
+        return self._open_editor(event, is_new=True)
+
+    def edit_event(self, event: Event) -> EventEditor | None:
+        """The shell's ``context.edit_event`` (:data:`host.ui.context.MAIN_EDIT_EVENT`): ``event`` in the
+        editor; one without an ``id`` is new (an action's proposal, "Schedule" on a contact card, say) and
+        goes to the calendar it names if the user may write there, else to the primary one."""
+        if event.id:
+            return self.open_event(event)
+        writable = self._writable()
+        if not writable:
+            return None
+        if not any(c.id == event.calendar_id for c in writable):
+            event = attrs.evolve(event, calendar_id=next((c for c in writable if c.primary), writable[0]).id)
         return self._open_editor(event, is_new=True)
 
     def open_selected(self) -> None:
@@ -482,10 +506,22 @@ class CalendarView(QWidget):
         )
         editor.setWindowModality(Qt.WindowModality.NonModal)
         editor.finished.connect(lambda result: self._editor_closed(editor, result, None if is_new else event))
+        self._attendee_cards(editor.attendees)
         self.editor = editor
         editor.show()
         editor.ask_free_busy()
         return editor
+
+    def _attendee_cards(self, attendees: QListWidget) -> None:
+        """The editor's attendees open their contact card: Enter or a double click pins it, hovering previews it."""
+        attendees.setMouseTracking(True)
+        attendees.itemActivated.connect(lambda item: self._attendee_card(attendees, item, hover=False))
+        attendees.itemEntered.connect(lambda item: self._attendee_card(attendees, item, hover=True))
+        attendees.viewportEntered.connect(self.context.end_contact_hover)
+
+    def _attendee_card(self, attendees: QListWidget, item: QListWidgetItem, *, hover: bool) -> None:
+        address = item.data(Qt.ItemDataRole.UserRole).address
+        self.context.show_contact(Contact(email=address.email, name=address.name), attendees.viewport(), hover=hover)
 
     def _editor_closed(self, editor: EventEditor, result: int, opened: Event | None) -> None:
         """``opened``: the event as the editor got it (None for a new one); an action may have changed the
@@ -668,12 +704,30 @@ class CalendarView(QWidget):
         if self.can_edit(event):
             menu.addSeparator()
             menu.addAction("Delete…", lambda: self.delete(event))
+        people = self.people_of(event)
+        if people:
+            cards = menu.addMenu("Contact &card")
+            cards.setAccessibleName("Contact cards of the event's people")
+            for address in people:
+                contact = Contact(email=address.email, name=address.name)
+                cards.addAction(str(address), lambda c=contact: self.context.show_contact(c, self.board()))
         available = self.available_actions(ActionPlace.EVENT, event)
         if available:
             menu.addSeparator()
             for action in available:
                 menu.addAction(action.title, lambda a=action: self.run_action(a, event))
         return menu
+
+    def people_of(self, event: Event) -> list[Address]:
+        """The event's organiser, then its attendees, without the user and without repeats."""
+        session = self.context.session
+        me = session.account.email.lower() if session is not None else ""
+        found: dict[str, Address] = {}
+        organizer = [event.organizer] if event.organizer is not None else []
+        for address in (*organizer, *(a.address for a in event.attendees if not a.is_self)):
+            if address.email.lower() != me:
+                found.setdefault(address.email.lower(), address)
+        return list(found.values())
 
     def available_actions(self, place: ActionPlace, event: Event) -> list[Action]:
         """The workflow actions of ``place`` whose ``available`` check passes for ``event``."""

@@ -14,10 +14,12 @@ import re
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote, unquote
 
 from host.errors import ZoomclientError
 from host.html import sanitise_html
 from host.mime import attachment_bytes, parse_message
+from host.model.contact import Contact
 from host.model.mail import Address, Attachment, Message, OutgoingMessage
 from host.ui.qt import (
     QColor,
@@ -45,6 +47,8 @@ if TYPE_CHECKING:
 #: The store's key-value state remembers per sender that remote content is allowed; the store is
 #: encrypted and wiped at sign-out, unlike QSettings, which holds layout only.
 SENDER_ALLOWED = "ui/remote-content/{}"
+#: The links of the From/To/Cc people: a click or Enter opens their contact card, hovering previews it.
+PERSON_SCHEME = "person:"
 _REMOTE_IMAGE = re.compile(r"""<img\b[^>]*?\bsrc="(https?://[^"]+)\"""", re.IGNORECASE)
 _MAX_REMOTE_BYTES = 5 * 1024 * 1024
 _SETS_COLOURS = re.compile(r"""(?:\bbgcolor\s*=|\bcolor\s*=|[;"'\s]color\s*:|background(?:-color)?\s*:)""", re.I)
@@ -122,8 +126,14 @@ class Reader(QWidget):
         self.subject.setAccessibleName("Subject")
         self.headers = QLabel()
         self.headers.setWordWrap(True)
-        self.headers.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.headers.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.LinksAccessibleByMouse
+            | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
+        )
         self.headers.setAccessibleName("Sender and recipients")
+        self.headers.linkActivated.connect(lambda href: self._person_link(href, hover=False))
+        self.headers.linkHovered.connect(lambda href: self._person_link(href, hover=True))
         layout.addWidget(self.subject)
         layout.addWidget(self.headers)
 
@@ -421,6 +431,22 @@ class Reader(QWidget):
         elif url.scheme() in ("http", "https"):
             QDesktopServices.openUrl(url)
 
+    def person(self, href: str) -> Address | None:
+        """The sender or recipient a header link names."""
+        if self.message is None or not href.startswith(PERSON_SCHEME):
+            return None
+        email = unquote(href.removeprefix(PERSON_SCHEME))
+        people = (self.message.sender, *self.message.to, *self.message.cc)
+        return next((a for a in people if a is not None and a.email == email), None)
+
+    def _person_link(self, href: str, *, hover: bool) -> None:
+        address = self.person(href)
+        if address is None:
+            if hover:
+                self.context.end_contact_hover()  # the pointer left the person's link
+            return
+        self.context.show_contact(Contact(email=address.email, name=address.name), self.headers, hover=hover)
+
     def plain_text(self) -> str:
         document: QTextDocument = self.browser.document()
         return document.toPlainText()
@@ -442,11 +468,17 @@ async def _download(urls: list[str]) -> dict[str, bytes]:
     return found
 
 
+def _person_html(address: Address) -> str:
+    href = html.escape(PERSON_SCHEME + quote(address.email, safe="@"), quote=True)
+    return f'<a href="{href}" style="text-decoration: none">{html.escape(str(address))}</a>'
+
+
 def _header_html(message: Message) -> str:
     def people(addresses: tuple[Address, ...]) -> str:
-        return html.escape(", ".join(str(a) for a in addresses))
+        return ", ".join(_person_html(a) for a in addresses)
 
-    lines = [f"<b>From:</b> {html.escape(str(message.sender or '(unknown sender)'))}"]
+    sender = _person_html(message.sender) if message.sender else "(unknown sender)"
+    lines = [f"<b>From:</b> {sender}"]
     if message.to:
         lines.append(f"<b>To:</b> {people(message.to)}")
     if message.cc:
