@@ -79,11 +79,12 @@ def months_later(day: dt.date, months: int) -> dt.date:
 
 
 def month_windows(first: dt.date, last: dt.date) -> list[tuple[dt.date, dt.date]]:
-    """``first`` .. ``last`` (both included) as ranges Zoom takes in one call, newest first."""
+    """``first`` .. ``last`` (both included) cut at the ends of calendar months, each a range Zoom takes
+    in one call, newest first."""
     windows = []
     start = first
     while start <= last:
-        end = min(last, months_later(start, 1) - dt.timedelta(days=1))
+        end = min(last, dt.date(start.year, start.month, calendar.monthrange(start.year, start.month)[1]))
         windows.append((start, end))
         start = end + dt.timedelta(days=1)
     return windows[::-1]
