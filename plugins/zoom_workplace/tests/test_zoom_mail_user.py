@@ -78,3 +78,21 @@ async def test_a_zoom_mail_user_creates_a_zoom_meeting_without_a_second_sign_in(
     (written,) = [r for r in zoommail.log.find("POST", "/v2/calendars/primary/events") if r.status == 200]
     assert stored["join_url"] in written.text and "start_url" not in written.text
     assert [r for r in zoommail.log.entries if r.path.startswith("/oauth/token")][-1].status == 200
+
+
+async def test_the_zoom_mail_users_policy_goes_with_its_account(
+    make_host, store, zoommail, zoommail_url, testmail_url
+) -> None:
+    """An admin's policy read through a Zoom Mail sign-in holds for it, and not for the next account."""
+    from testprovider import plugin as testmail_plugin
+
+    zoommail.platform.state.accounts["acc-pro"].settings = {"zoom_mail_calendar": {"calendar_client": False}}
+    accounts = Accounts(make_host(zoommail_plugin, testmail_plugin, zoom_workplace_plugin), store)
+    await accounts.add("zoommail", sandbox_url=zoommail_url, open_browser=headless_browser, timeout=20)
+    await POLICY_READS.running(store)
+    (restriction,) = accounts.restrictions()
+    assert str(restriction) == "The calendar is off: turned off by your Zoom admin for the account."
+
+    await accounts.remove()
+    await accounts.add("testmail", sandbox_url=testmail_url, open_browser=headless_browser, timeout=20)
+    assert accounts.restrictions() == [], "nobody is signed in to Zoom now"

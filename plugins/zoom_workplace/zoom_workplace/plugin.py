@@ -53,12 +53,13 @@ def register_commands(cli: click.Group) -> None:
 @hookimpl
 def feature_restrictions(host: Host, secrets: SecretStore) -> list[FeatureRestriction]:
     from host.model.account import FeatureRestriction
-    from zoom_workplace.session import saved_policy
+    from zoom_workplace.session import saved_check, zoom_account
 
-    policy = saved_policy(secrets)
-    if policy is None:
+    checked, found = saved_check(secrets), zoom_account(secrets, host)
+    # Only the policy of whoever is signed in to Zoom now: not one left by a Zoom Mail account signed out since.
+    if checked is None or checked.policy is None or found is None or found[1].email.lower() != checked.email.lower():
         return []
-    return [FeatureRestriction(feature, reason) for feature, reason in policy.withheld()]
+    return [FeatureRestriction(feature, reason) for feature, reason in checked.policy.withheld()]
 
 
 @hookimpl
