@@ -7,8 +7,6 @@ one part can be throttled while the others succeed), as on Google's servers.
 from __future__ import annotations
 
 import asyncio
-import email.parser
-import email.policy
 import re
 import secrets
 from collections.abc import Awaitable, Callable
@@ -37,8 +35,12 @@ def _split(body: bytes, boundary: bytes) -> list[bytes]:
     return parts
 
 
+_BLANK_LINE = re.compile(rb"\r?\n\r?\n")
+_CONTENT_ID = re.compile(rb"^content-id:[ \t]*([^\r\n]*)", re.IGNORECASE | re.MULTILINE)
+
+
 def _head_and_body(data: bytes) -> tuple[bytes, bytes]:
-    match = re.search(rb"\r?\n\r?\n", data)
+    match = _BLANK_LINE.search(data)
     if match is None:
         return data, b""
     return data[: match.start()], data[match.end() :]
@@ -64,14 +66,15 @@ def serve_batch(api: Api, faults: FaultInjector) -> Callable[[Request], Awaitabl
         answers = []
         for part in parts:
             head, inner = _head_and_body(part)
-            outer_headers = email.parser.BytesHeaderParser(policy=email.policy.HTTP).parsebytes(head + b"\r\n\r\n")
-            answers.append((outer_headers.get("Content-ID"), await _answer(api, faults, request, inner, user)))
+            found_id = _CONTENT_ID.search(head)
+            content_id = found_id.group(1).decode("latin-1").strip() if found_id else None
+            answers.append((content_id, await _answer(api, faults, request, inner, user)))
         boundary = "batch_" + secrets.token_hex(12)
         chunks = []
         for content_id, response in answers:
             head = f"--{boundary}\r\nContent-Type: application/http\r\n"
             if content_id:
-                head += f"Content-ID: response-{content_id.strip()}\r\n"
+                head += f"Content-ID: response-{content_id}\r\n"
             status = HTTPStatus(response.status_code)
             inner_head = f"HTTP/1.1 {status.value} {status.phrase}\r\n"
             for key, value in response.headers.items():
