@@ -4,14 +4,12 @@ Google's errors mapped to the host's, the per-user unit bucket, and the batch en
 from __future__ import annotations
 
 import asyncio
-import email.parser
-import email.policy
 import json
 import re
 import secrets
 import time
-from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Coroutine, Hashable, Mapping, Sequence
+from typing import Any, Generic, TypeVar
 from urllib.parse import urlencode, urlsplit
 
 import attrs
@@ -38,6 +36,8 @@ BATCH_SIZE = 50
 #: Reasons in Google's error bodies that mean "slow down", whatever the status.
 RATE_REASONS = frozenset({"rateLimitExceeded", "userRateLimitExceeded", "quotaExceeded"})
 
+T = TypeVar("T")
+
 
 class UnitBucket(TokenBucket):
     """A token bucket on Google's quota units: ``acquire(units)`` waits until they are there.
@@ -55,6 +55,42 @@ class UnitBucket(TokenBucket):
         sleep: Callable[[float], Any] = asyncio.sleep,
     ) -> None:
         super().__init__(rate, capacity, clock=clock, sleep=sleep)
+
+
+class ReadAhead(Generic[T]):
+    """At most one request made ahead of being asked for, by what it answers (a page's token, say).
+
+    ``take(key, make)`` awaits the one made ahead for ``key``, or makes it now; one made ahead for
+    another key, or on another event loop, is dropped. Errors come out of ``take`` as if it were made
+    then, so a throttled read-ahead is tried again by whoever retries ``take``.
+    """
+
+    def __init__(self) -> None:
+        self._key: Hashable = None
+        self._task: asyncio.Task[T] | None = None
+
+    async def take(self, key: Hashable, make: Callable[[], Coroutine[Any, Any, T]]) -> T:
+        task, self._task = self._task, None
+        if task is not None and self._key == key and task.get_loop() is asyncio.get_running_loop():
+            return await task
+        _drop(task)
+        return await make()
+
+    def start(self, key: Hashable, make: Callable[[], Coroutine[Any, Any, T]]) -> None:
+        self.cancel()
+        self._key = key
+        self._task = asyncio.get_running_loop().create_task(make())
+        # An answer nobody takes (the sync stopped first) must not be reported as never retrieved.
+        self._task.add_done_callback(lambda task: task.cancelled() or task.exception())
+
+    def cancel(self) -> None:
+        task, self._task = self._task, None
+        _drop(task)
+
+
+def _drop(task: asyncio.Task | None) -> None:
+    if task is not None and not task.get_loop().is_closed():
+        task.cancel()
 
 
 @attrs.frozen
@@ -194,29 +230,28 @@ class GoogleApi:
         return self._read_batch(response, len(calls))
 
     def _read_batch(self, response: httpx.Response, count: int) -> list[BatchAnswer]:
-        found = re.search(r'boundary="?([^";]+)"?', response.headers.get("content-type", ""))
+        found = _BOUNDARY.search(response.headers.get("content-type", ""))
         if found is None:
             raise TransientError(f"{self.service} answered a batch without a multipart body.")
         by_id: dict[int, BatchAnswer] = {}
         for part in response.content.split(b"--" + found.group(1).encode())[1:]:
             if part.startswith(b"--"):
                 break
-            outer_head, _, inner = _split_head(part.strip(b"\r\n"))
-            outer = email.parser.BytesHeaderParser(policy=email.policy.HTTP).parsebytes(outer_head + b"\r\n\r\n")
-            number = re.search(r"item(\d+)", str(outer.get("Content-ID", "")))
-            inner_head, _, body = _split_head(inner)
+            outer_head, inner = _split_head(part.strip(b"\r\n"))
+            number = _CONTENT_ID.search(outer_head)
+            inner_head, body = _split_head(inner)
             lines = inner_head.decode("latin-1").splitlines()
-            status = int(lines[0].split()[1]) if lines and len(lines[0].split()) > 1 else 500
-            headers = {}
-            for line in lines[1:]:
-                name, _, value = line.partition(":")
-                headers[name.strip().lower()] = value.strip()
+            status_line = lines[0].split() if lines else []
+            status = int(status_line[1]) if len(status_line) > 1 and status_line[1].isdigit() else 500
             value = json_or_none(body)
-            answer = (
-                BatchAnswer(status, value, self._error(status, headers, value))
-                if status >= 400
-                else BatchAnswer(status, value)
-            )
+            if status >= 400:
+                headers = {}
+                for line in lines[1:]:
+                    name, _, header = line.partition(":")
+                    headers[name.strip().lower()] = header.strip()
+                answer = BatchAnswer(status, value, self._error(status, headers, value))
+            else:
+                answer = BatchAnswer(status, value)
             if number is not None:
                 by_id[int(number.group(1))] = answer
         return [
@@ -226,8 +261,15 @@ class GoogleApi:
         ]
 
 
-def _split_head(data: bytes) -> tuple[bytes, bytes, bytes]:
-    match = re.search(rb"\r?\n\r?\n", data)
+_BOUNDARY = re.compile(r'boundary="?([^";]+)"?')
+#: A part's Content-ID names the call it answers: ``response-<item7>`` answers ``<item7>``.
+_CONTENT_ID = re.compile(rb"^content-id:[^\r\n]*?item(\d+)", re.IGNORECASE | re.MULTILINE)
+_BLANK_LINE = re.compile(rb"\r?\n\r?\n")
+
+
+def _split_head(data: bytes) -> tuple[bytes, bytes]:
+    """A part's head and body, split at the first blank line."""
+    match = _BLANK_LINE.search(data)
     if match is None:
-        return data, b"", b""
-    return data[: match.start()], match.group(), data[match.end() :]
+        return data, b""
+    return data[: match.start()], data[match.end() :]

@@ -3,21 +3,21 @@ with Gmail's batches, quota units, labels nested by name and sendAs signatures).
 
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
 from collections.abc import Sequence
+from functools import partial
 from typing import Any
 
 from host.errors import ProviderError, RateLimited
 from host.mime import build_message, outgoing_from_raw, to_base64url
 from host.model import Address, Draft, Folder, Message, OutgoingMessage, Signature
-from host.providers import (
-    ProviderConnection,
-    ProviderLimits,
-)
+from host.providers import MessagePage, ProviderConnection, ProviderLimits
 from host.providers.google_shapes.mail_client import LabelledMail
 from provider_gmail import labels as gmail_labels
 from provider_gmail import settings
 from provider_gmail.account import MAIL_CAPABILITIES
-from provider_gmail.api import BatchAnswer, BatchCall, GoogleApi, UnitBucket
+from provider_gmail.api import BatchAnswer, BatchCall, GoogleApi, ReadAhead, UnitBucket
 
 BATCH_PATH = "batch/gmail/v1"
 ME = "gmail/v1/users/me"
@@ -72,6 +72,7 @@ class GmailMail(LabelledMail):
     def __init__(self, connection: ProviderConnection, bucket: UnitBucket | None = None) -> None:
         super().__init__(connection)
         self.api = GoogleApi(connection, "gmail", "Gmail", bucket or UnitBucket())
+        self._ahead: ReadAhead[tuple[list[dict], str | None]] = ReadAhead()
 
     @property
     def bucket(self) -> UnitBucket:
@@ -153,21 +154,43 @@ class GmailMail(LabelledMail):
 
     # -- listing and sync ----------------------------------------------------------------------------
 
+    async def list_messages(self, *, page_token: str | None, since: dt.datetime | None) -> MessagePage:
+        """A page of the full listing. The next page's requests go out before this page's messages are
+        parsed, so that Gmail answers them meanwhile (it takes several batches in flight)."""
+        resources, next_token = await self._ahead.take((page_token, since), partial(self._page, page_token, since))
+        if next_token:
+            self._ahead.start((next_token, since), partial(self._page, next_token, since))
+        messages = []
+        for resource in resources:
+            messages.append(self._message(resource))
+            await asyncio.sleep(0)  # lets the next page's requests and answers through
+        return MessagePage(tuple(messages), next_token)
+
+    async def _page(self, page_token: str | None, since: dt.datetime | None) -> tuple[list[dict], str | None]:
+        refs, next_token = await self._listed(page_token, since)
+        resources, _gone = await self._resources(refs)
+        return resources, next_token
+
     async def _fetch(self, refs: Sequence[tuple[str, str]]) -> tuple[list[Message], list[str]]:
-        """Whole messages by id through the batch endpoint; ids the server no longer has come back apart."""
+        resources, gone = await self._resources(refs)
+        return [self._message(resource) for resource in resources], gone
+
+    async def _resources(self, refs: Sequence[tuple[str, str]]) -> tuple[list[dict], list[str]]:
+        """Messages' ``format=raw`` resources by id through the batch endpoint, in the order given; ids
+        the server no longer has come back apart."""
         calls = [
             BatchCall("GET", f"{ME}/messages/{message_id}", {"format": "raw"}, cost=COST["messages.get"])
             for message_id, _thread in refs
         ]
-        messages, gone = [], []
+        resources, gone = [], []
         for (message_id, _thread), answer in zip(refs, await self._batch(calls), strict=True):
             if answer.error is None:
-                messages.append(self._message(answer.value))
+                resources.append(answer.value)
             elif answer.status == 404:
                 gone.append(message_id)
             else:
                 raise answer.error
-        return messages, gone
+        return resources, gone
 
     async def _each(self, ids: Sequence[str], verb: str) -> None:
         calls = [BatchCall("POST", f"{ME}/messages/{i}/{verb}", cost=COST[f"messages.{verb}"]) for i in ids]
@@ -213,6 +236,9 @@ class GmailMail(LabelledMail):
             elif answer.status != 404:
                 raise answer.error
         return drafts
+
+    async def aclose(self) -> None:
+        self._ahead.cancel()
 
     async def list_signatures(self) -> list[Signature]:
         listed = await self._call("GET", "settings/sendAs", "sendAs.list")

@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 
 import pytest
 
-from host.errors import CursorExpired
+from host.errors import CursorExpired, TransientError
 from provider_gmail.api import BatchCall
 from provider_gmail.emulator import GoogleEmulator
 from provider_gmail.mail import GmailMail
@@ -50,6 +50,46 @@ async def test_full_listing_is_newest_first_complete_and_batched(
     assert not [e for e in emulator.log.find("GET", "/messages/") if "/attachments/" not in e.path]
     part = emulator.log.find("POST", "/batch/gmail/v1")[0].text
     assert "format=raw" in part
+
+
+def _listings(emulator: GoogleEmulator) -> list:
+    found = emulator.log.find("GET", "/gmail/v1/users/me/messages")
+    return [entry for entry in found if entry.path.endswith("/messages")]
+
+
+async def test_the_next_page_is_fetched_while_this_one_is_parsed(
+    mail: GmailMail, emulator: GoogleEmulator, logged: Logged
+) -> None:
+    emulator.faults.set_quota(None)  # the read-ahead, not the pacing
+    newest = [m.id for m in emulator.mailbox.newest_first()]
+    first = await mail.list_messages(page_token=None, since=None)
+    await logged("POST", "/batch/gmail/v1", 2)  # the second page's batch went out before anyone asked for it
+    assert len(_listings(emulator)) == 2
+    second = await mail.list_messages(page_token=first.next_page_token, since=None)
+    assert [m.id for m in first.messages + second.messages] == newest[:100]
+    await logged("POST", "/batch/gmail/v1", 3)  # the third page's, now ahead
+    third = await mail.list_messages(page_token=second.next_page_token, since=None)
+    assert [m.id for m in third.messages] == newest[100:] and third.next_page_token is None
+    # each page was listed and fetched once, and the last page has nothing ahead of it
+    assert len(_listings(emulator)) == 3 and len(emulator.log.find("POST", "/batch/gmail/v1")) == 3
+    # a page asked for again (a listing started over) is not the one ahead: it is fetched anew
+    again = await mail.list_messages(page_token=None, since=None)
+    assert [m.id for m in again.messages] == newest[:50]
+
+
+async def test_a_read_ahead_that_failed_fails_its_page_and_the_retry_answers(
+    mail: GmailMail, emulator: GoogleEmulator
+) -> None:
+    emulator.faults.set_quota(None)
+    newest = [m.id for m in emulator.mailbox.newest_first()]
+    emulator.faults.queue_status(503, path=f"/messages/{newest[60]}$")  # a message of the second page
+    first = await mail.list_messages(page_token=None, since=None)
+    with pytest.raises(TransientError):
+        await mail.list_messages(page_token=first.next_page_token, since=None)
+    second = await mail.list_messages(page_token=first.next_page_token, since=None)
+    assert [m.id for m in second.messages] == newest[50:100]
+    assert [f.status for f in emulator.faults.injected] == [503]
+    await mail.aclose()  # the third page's read-ahead is dropped, not left to be reported
 
 
 async def test_since_bounds_the_listing(mail: GmailMail, emulator: GoogleEmulator) -> None:

@@ -68,15 +68,21 @@ class LabelledMail:
         return str((await self._call("GET", "profile", "profile"))["historyId"])
 
     async def list_messages(self, *, page_token: str | None, since: dt.datetime | None) -> MessagePage:
+        refs, next_token = await self._listed(page_token, since)
+        messages, _gone = await self._fetch(refs)
+        return MessagePage(tuple(messages), next_token)
+
+    async def _listed(
+        self, page_token: str | None, since: dt.datetime | None
+    ) -> tuple[list[tuple[str, str]], str | None]:
+        """One page of the full listing: its messages' (id, thread id), and the next page's token."""
         params: dict[str, Any] = {"maxResults": self.limits.page_size, "includeSpamTrash": True}
         if page_token:
             params["pageToken"] = page_token
         if since is not None:
             params["q"] = f"after:{int(since.timestamp())}"
         listed = await self._call("GET", "messages", "messages.list", params=params)
-        refs = [(ref["id"], ref["threadId"]) for ref in listed.get("messages", [])]
-        messages, _gone = await self._fetch(refs)
-        return MessagePage(tuple(messages), listed.get("nextPageToken"))
+        return [(ref["id"], ref["threadId"]) for ref in listed.get("messages", [])], listed.get("nextPageToken")
 
     async def get_message(self, message_id: str) -> Message:
         resource = await self._call("GET", f"messages/{message_id}", "messages.get", params={"format": "raw"})
