@@ -596,6 +596,8 @@ class ZoomEmulator:
                 "job_title": u.job_title,
                 "phone_numbers": [{"number": u.phone_number, "label": "Office"}] if u.phone_number else [],
             }
+            if u.phone_number:  # a Zoom Phone user: the spec's direct numbers are their Zoom Phone numbers
+                contact["direct_numbers"] = [u.phone_number, *u.extra_phone_numbers]
             if presence:
                 contact["presence_status"] = u.presence
             contacts.append(contact)

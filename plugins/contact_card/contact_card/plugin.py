@@ -1,0 +1,108 @@
+"""The hooks of zoomclient-contact-card: the Zoom part of the shell's contact card (a ViewArea.CONTACT view)
+and the card's Chat, Call and Schedule actions (ActionPlace.CONTACT). Kept light: the work is imported
+when used.
+
+The plugin is an object (the entry point names :data:`PLUGIN`), so that a test can build one whose Zoom
+client comes from a sign-in of its own and whose phone calls go where the test can see them; the installed
+one opens the host's secret store and the system's phone app.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+from host.actions import Action, ActionContext, ActionPlace, ActionResult
+from host.hookspecs import hookimpl
+from host.views import View, ViewArea
+
+if TYPE_CHECKING:
+    from contact_card.card import ZoomCard
+    from contact_card.directory import ZoomDirectory
+    from host.app import Host
+    from host.ui.context import ViewContext
+    from zoom_workplace.client import ZoomClient
+
+
+class ContactCardPlugin:
+    """``connect(host)`` gives the Zoom client of whoever is signed in to Zoom (by default from the host's
+    secret store); ``open_url(url)`` hands a ``tel:`` URL to the system (by default through Qt on the GUI
+    thread) and says whether anything took it; ``now()`` is the clock "Schedule" proposes a time from."""
+
+    def __init__(
+        self,
+        connect: Callable[[Host], ZoomClient] | None = None,
+        open_url: Callable[[str], Awaitable[bool]] | None = None,
+        now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+    ) -> None:
+        self.host: Host | None = None
+        self._connect = connect
+        self._open_url = open_url
+        self._now = now
+        self._directory: ZoomDirectory | None = None
+
+    def _client(self) -> ZoomClient:
+        from host.errors import UsageError
+        from host.secrets import open_secret_store
+        from zoom_workplace.session import open_client
+
+        if self.host is None:
+            raise UsageError("The Zoom contact card is not ready: the host has not started.")
+        if self._connect is not None:
+            return self._connect(self.host)
+        return open_client(open_secret_store(self.host.data_dir), self.host)
+
+    @property
+    def directory(self) -> ZoomDirectory:
+        """The one directory (and cache) the card and the actions share."""
+        if self._directory is None:
+            from contact_card.directory import ZoomDirectory
+
+            self._directory = ZoomDirectory(self._client)
+        return self._directory
+
+    @hookimpl
+    def host_started(self, host: Host) -> None:
+        if self.host is None:
+            self.host = host
+
+    @hookimpl
+    def register_views(self, register: Callable[[View], None]) -> None:
+        register(View("zoom-contact-card", "Zoom", ViewArea.CONTACT, self._create_card))
+
+    @hookimpl
+    def register_actions(self, register: Callable[[Action], None]) -> None:
+        place = frozenset({ActionPlace.CONTACT})
+        register(Action("zoom.contact.chat", "Chat", place, self._chat))
+        register(Action("zoom.contact.call", "Call", place, self._call))
+        register(Action("zoom.contact.schedule", "Schedule", place, self._schedule))
+
+    def _create_card(self, context: ViewContext) -> ZoomCard:
+        from contact_card.card import ZoomCard
+
+        return ZoomCard(context, self.directory)
+
+    async def _chat(self, context: ActionContext) -> ActionResult:
+        from contact_card.actions import chat
+
+        return await chat(self.directory, self._client, context)
+
+    async def _call(self, context: ActionContext) -> ActionResult:
+        from contact_card.actions import call
+
+        return await call(self.directory, self._open_url or self._desktop_opener(), context)
+
+    def _desktop_opener(self) -> Callable[[str], Awaitable[bool]]:
+        from contact_card.desktop import DesktopOpener
+
+        self._open_url = DesktopOpener().open  # one for the process; it lives on the GUI thread
+        return self._open_url
+
+    async def _schedule(self, context: ActionContext) -> ActionResult:
+        from contact_card.actions import schedule
+
+        return await schedule(context, self._now)
+
+
+PLUGIN: Any = ContactCardPlugin()
