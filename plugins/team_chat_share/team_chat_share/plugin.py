@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from zoom_workplace.client import ZoomClient
 
 ACTION_ID = "team-chat.share"
+DESKTOP_SIGN_IN = "Sign in on the Zoom page of File → Settings…, or with `zoomclient zoom signin`."
 #: The preview's check box for sending the whole email along.
 EML_OPTION = "Attach the message as an .eml file"
 
@@ -84,7 +85,10 @@ class TeamChatSharePlugin:
         message = context.message
         if message is None:
             raise UsageError("There is no message to share.", hint="Select a message first.")
-        client = self.client()
+        try:
+            client = self.client()
+        except UsageError as error:  # nobody is signed in to Zoom: in the app, its settings page signs in
+            raise UsageError(Exception.__str__(error), hint=DESKTOP_SIGN_IN) from error
         try:
             directory = Directory(client)
             picked = await context.ui.pick(

@@ -189,6 +189,6 @@ def test_not_signed_in_to_zoom_the_window_says_how_to_sign_in(
 
     qtbot.waitUntil(lambda: window.message_bar.is_error, timeout=10000)
     assert "Nobody is signed in to Zoom." in window.message_bar.message()
-    assert "zoomclient zoom signin" in window.message_bar.message()
+    assert "Sign in on the Zoom page of File → Settings…" in window.message_bar.message()
     assert QApplication.activeModalWidget() is None, "no dialog opens before there is a Zoom client"
     screenshot(window.grab(), "not_signed_in")

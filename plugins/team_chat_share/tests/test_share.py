@@ -100,7 +100,7 @@ async def test_without_a_zoom_sign_in_the_action_says_how_to_sign_in(make_host, 
 
     with pytest.raises(UsageError, match="Nobody is signed in to Zoom") as raised:
         await run_share(host, message, ScriptedActionUI())
-    assert "zoomclient zoom signin" in raised.value.hint
+    assert raised.value.hint == "Sign in on the Zoom page of File → Settings…, or with `zoomclient zoom signin`."
 
 
 async def test_a_long_email_is_cut_to_team_chats_limit_at_a_word(host, session, zoom) -> None:
