@@ -21,7 +21,7 @@ from host.secrets import MemorySecretStore
 from host.sync import SyncSettings
 from host.ui.loop import LoopThread
 from zoom_phone.plugin import ZoomPhonePlugin
-from zoom_workplace.session import open_client, sign_in
+from zoom_workplace.session import sign_in
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ARTIFACTS = Path(__file__).parent / "artifacts"
@@ -52,7 +52,8 @@ def window(qtbot, make_host, tmp_path, loop, zoom_url, testmail_url, with_plugin
     asyncio.run(
         sign_in(secrets, sandbox_url=zoom_url, open_browser=headless_browser, login_hint="alex.morgan@example.com")
     )
-    phone = ("zoomclient-zoom-phone", ZoomPhonePlugin(connect=lambda host: open_client(secrets, host)))
+    # As installed (no connect): account_signed_in hands it the window's store, where Zoom is signed in.
+    phone = ("zoomclient-zoom-phone", ZoomPhonePlugin())
     host = make_host(testmail_plugin, calendar_view_plugin, *([phone] if with_plugin else []))
     window = open_window(
         host,

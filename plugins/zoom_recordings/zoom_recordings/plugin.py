@@ -23,7 +23,8 @@ if TYPE_CHECKING:
 
 class ZoomRecordingsPlugin:
     """``connect(host)`` gives the Zoom client of whoever is signed in to Zoom; by default it comes from
-    the host's secret store: the one the CLI opened (:meth:`bind`), else the app's."""
+    the host's secret store: the one the account was opened with (the CLI's or the app's), else the
+    platform's default store."""
 
     def __init__(self, connect: Callable[[Host], ZoomClient] | None = None) -> None:
         self.host: Host | None = None
@@ -49,6 +50,11 @@ class ZoomRecordingsPlugin:
     def host_started(self, host: Host) -> None:
         if self.host is None:
             self.host = host
+
+    @hookimpl
+    def account_signed_in(self, host: Host, secrets: SecretStore) -> None:
+        # The store the host opened the account with is where the Zoom sign-in is (the demo's is in memory).
+        self.bind(host, secrets)
 
     @hookimpl
     def register_actions(self, register: Callable[[Action], None]) -> None:
