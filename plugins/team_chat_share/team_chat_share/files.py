@@ -4,7 +4,7 @@ The spec says three things the JSON client does not do: the route's base URL is
 ``https://file.zoom.us/v2`` (not ``api.zoom.us``), the caller must follow HTTP 30x redirects, and it
 must keep the Authorization header when redirected to another host (httpx drops it across origins).
 An emulator serves the route on its own origin, so only the production API base is swapped. The request
-is metered by the same limiter as the client's other requests and retried on 429 the same way.
+goes through the client's ``metered``: the same limiter, 429 retries and error answers as every other.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from urllib.parse import urljoin
 
 import httpx
 
-from host.errors import RateLimited, TransientError
-from zoom_workplace.client import API_BASE, error_for
+from host.errors import TransientError
+from zoom_workplace.client import API_BASE
 from zoom_workplace.labels import label_for
 
 if TYPE_CHECKING:
@@ -54,25 +54,12 @@ async def send_file(
 ) -> str:
     """Send ``data`` as a chat file named ``name`` to ``target`` (``to_contact``: a user id, or
     ``to_channel``), as a reply to ``reply_to`` when given; returns the file message's id."""
-    label = label_for("POST", FILES_PATH)
     url = file_base_url(client.base_url) + FILES_PATH
     form = {**target, **({"reply_main_message_id": reply_to} if reply_to else {})}
     files = {"files": (name, data, content_type)}
-    attempt = 0
-    while True:
-        await client.limiter.acquire(label)
-        try:
-            response = await _post(client.http, url, form, files)
-        except httpx.TransportError as error:
-            raise TransientError(
-                f"Zoom could not be reached to send the file: {error}.",
-                hint="Check the network connection and try again.",
-            ) from error
-        if response.status_code < 400:
-            return str(response.json().get("id", ""))
-        error = error_for(response)
-        if isinstance(error, RateLimited) and attempt < client.max_retries:
-            client.limiter.pause(label, error.retry_after)
-            attempt += 1
-            continue
-        raise error
+    response = await client.metered(
+        label_for("POST", FILES_PATH),
+        lambda: _post(client.http, url, form, files),
+        unreachable="Zoom could not be reached to send the file",
+    )
+    return str(response.json().get("id", ""))

@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 from urllib.parse import quote
 
@@ -163,23 +163,37 @@ class ZoomClient:
             for k, v in (params or {}).items()
             if v is not None
         }
+        content = json.dumps(body).encode() if body is not None else None
+        headers = {"Content-Type": "application/json"} if body is not None else None
+        response = await self.metered(
+            label,
+            lambda: self.http.request(
+                method, self.base_url + path, params=query or None, content=content, headers=headers
+            ),
+        )
+        return _json(response)
+
+    async def metered(
+        self,
+        label: RateLabel,
+        send: Callable[[], Awaitable[httpx.Response]],
+        *,
+        unreachable: str = "Zoom could not be reached",
+    ) -> httpx.Response:
+        """``send()`` within the label's rate limit: the answer below 400, Zoom's errors as the host's.
+        A 429 is waited out and sent again up to ``max_retries`` times. For requests that are not plain
+        JSON (file uploads); ``unreachable`` starts the error when the network fails."""
         attempt = 0
         while True:
             await self.limiter.acquire(label)
             try:
-                response = await self.http.request(
-                    method,
-                    self.base_url + path,
-                    params=query or None,
-                    content=json.dumps(body).encode() if body is not None else None,
-                    headers={"Content-Type": "application/json"} if body is not None else None,
-                )
+                response = await send()
             except httpx.TransportError as error:
                 raise TransientError(
-                    f"Zoom could not be reached: {error}.", hint="Check the network connection and try again."
+                    f"{unreachable}: {error}.", hint="Check the network connection and try again."
                 ) from error
             if response.status_code < 400:
-                return _json(response)
+                return response
             error = error_for(response)
             if isinstance(error, RateLimited):
                 self.limiter.pause(label, error.retry_after)
