@@ -129,16 +129,22 @@ def require_members(found: Roster) -> None:
 
 
 async def start_group_chat(client: ZoomClient, name: str, found: Roster) -> GroupChat:
-    """Create the group chat with ``found.members``, 20 a call. A failing first call creates nothing
-    (its error is raised); a failing later one raises :class:`MembersNotAdded` naming who is in."""
+    """Create the group chat with ``found.members``, 20 a call. A failing first call creates nothing (and
+    says so); a failing later one raises :class:`MembersNotAdded` naming who is in and who is not."""
     require_members(found)
     emails = [address.email for address in found.members]
     batches = [emails[i : i + MEMBERS_A_CALL] for i in range(0, len(emails), MEMBERS_A_CALL)]
-    created = await client.request(
-        "POST",
-        "/chat/users/me/channels",
-        body={"name": name, "type": GROUP_CHAT, "members": [{"email": e} for e in batches[0]]},
-    )
+    try:
+        created = await client.request(
+            "POST",
+            "/chat/users/me/channels",
+            body={"name": name, "type": GROUP_CHAT, "members": [{"email": e} for e in batches[0]]},
+        )
+    except ZoomclientError as error:
+        raise ZoomclientError(
+            f"The group chat {name!r} could not be started; nothing was created. {Exception.__str__(error)}",
+            hint=error.hint or "Try again in a moment.",
+        ) from error
     chat = GroupChat(
         channel_id=str(created["id"]),
         name=str(created.get("name") or name),

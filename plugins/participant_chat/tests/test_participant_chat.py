@@ -10,11 +10,12 @@ import pytest
 from chat_support import ALEX, COLLEAGUES, OUTSIDERS, ROOM, TITLE, calendar_event, channel_of, colleague, members_asked
 
 from host.actions import ActionContext, ActionPlace
-from host.errors import UsageError
+from host.errors import UsageError, ZoomclientError
 from host.model.calendar import Attendee
 from host.testing import ScriptedActionUI
 from participant_chat.chat import MEMBERS_A_CALL, MembersNotAdded
 from participant_chat.plugin import ACTION_ID
+from zoom_workplace.client import ZoomApiError
 
 
 def chat_action(host):
@@ -84,9 +85,28 @@ async def test_a_failing_later_call_says_who_was_added_and_who_was_not(host, ses
 
 async def test_a_failing_first_call_creates_nothing_and_says_why(host, session, zoom) -> None:
     zoom.faults.queue_status(500, path=r"/chat/users/me/channels$", method="POST")
-    with pytest.raises(Exception, match="Zoom had a server error"):
+    with pytest.raises(ZoomclientError) as raised:
         await chat_action(host).run(context_for(host, calendar_event(session), ScriptedActionUI(confirms=[True])))
+    assert str(raised.value).startswith(f"The group chat {TITLE!r} could not be started; nothing was created.")
+    assert "Zoom had a server error" in str(raised.value) and raised.value.hint == "Try again in a moment."
     assert [c["name"] for c in zoom.state.channels] == ["Product"]
+
+
+async def test_zoom_takes_no_more_than_20_members_a_call(host, session, chat_plugin) -> None:
+    """The limit the action keeps to is the emulator's, as the spec states it: a 21st member is refused."""
+    zoom_client = chat_plugin.client()
+    try:
+        members = [{"email": colleague(n).email} for n in range(1, 22)]
+        with pytest.raises(ZoomApiError, match="at most 20 members"):
+            await zoom_client.request(
+                "POST", "/chat/users/me/channels", body={"name": "x", "type": 4, "members": members}
+            )
+        with pytest.raises(ZoomApiError, match="at most 20 members"):
+            await zoom_client.request("POST", "/chat/users/me/channels/ch-product/members", body={"members": members})
+        with pytest.raises(ZoomApiError, match="Channel does not exist"):
+            await zoom_client.request("POST", "/chat/users/me/channels/ch-none/members", body={"members": members[:1]})
+    finally:
+        await zoom_client.aclose()
 
 
 async def test_nobody_with_a_zoom_account_is_a_clear_error_and_asks_nothing(host, session, zoom) -> None:

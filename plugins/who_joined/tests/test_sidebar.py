@@ -136,12 +136,22 @@ def test_signed_out_of_zoom_it_says_to_sign_in(qtbot, window, zoom_secrets, meet
 
 def test_an_error_shows_with_its_hint_and_the_next_refresh_recovers(qtbot, window, zoom, meeting) -> None:
     panel = sidebar(window)
-    zoom.faults.queue_status(404, path=f"/v2/meetings/{meeting['id']}$", count=1)
+    zoom.faults.queue_status(503, path=f"/v2/meetings/{meeting['id']}$", count=1)
     select(window, EVENT_ID)
-    qtbot.waitUntil(lambda: status(panel).startswith("Zoom refused the request"), timeout=10000)
-    assert "deleted in Zoom" in panel.hint.text()
+    qtbot.waitUntil(lambda: status(panel).startswith("Zoom had a server error"), timeout=10000)
+    assert panel.hint.text() == "Try again in a moment." and panel.hint.isVisibleTo(panel)
     qtbot.waitUntil(lambda: status(panel) == "Not started yet.", timeout=10000)
     assert not panel.hint.isVisibleTo(panel)
+
+
+def test_a_meeting_zoom_does_not_show_the_user_says_who_can_see_it(qtbot, window, zoom, meeting) -> None:
+    with zoom.state.lock:
+        zoom.state.meetings[meeting["id"]]["host_email"] = "ana.mueller@example.de"  # Ana's, not Alex's
+    panel = sidebar(window)
+    select(window, EVENT_ID)
+    qtbot.waitUntil(lambda: status(panel).startswith(f"Zoom does not show you meeting {meeting['id']}"), timeout=10000)
+    assert "Only the meeting's host" in panel.hint.text()
+    assert not zoom.log.find("GET", "/participants"), "nothing more was asked"
 
 
 def test_a_message_or_a_change_of_account_leaves_nothing_shown(qtbot, window, meeting) -> None:

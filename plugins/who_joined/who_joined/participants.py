@@ -17,16 +17,18 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from host.errors import UsageError
+from host.errors import UsageError, ZoomclientError
 from host.model.calendar import Event
 from zoom_meetings.scheduling import meeting_of
-from zoom_workplace.client import meeting_uuid_path
+from zoom_workplace.client import ZoomApiError, meeting_uuid_path
 
 if TYPE_CHECKING:
     from zoom_workplace.client import ZoomClient
 
 #: The participants APIs' largest page.
 PAGE_SIZE = 300
+#: Zoom's answers for a meeting that is not the user's to see (someone else's, or deleted).
+NOT_YOURS = (400, 403, 404)
 #: How far from the event's start an ended instance may have started to count as this occurrence's.
 INSTANCE_WINDOW = dt.timedelta(hours=12)
 
@@ -129,7 +131,16 @@ def instance_of(event: Event, instances: list[dict[str, Any]]) -> str | None:
 async def attendance(client: ZoomClient, event: Event, meeting_id: str) -> Attendance:
     """Who is in ``event``'s meeting ``meeting_id`` now, or who was, or that it has not started."""
     now = dt.datetime.now(dt.UTC)
-    meeting = await client.get(f"/meetings/{meeting_id}")
+    try:
+        meeting = await client.get(f"/meetings/{meeting_id}")
+    except ZoomApiError as error:
+        if error.status not in NOT_YOURS:
+            raise
+        raise ZoomclientError(
+            f"Zoom does not show you meeting {meeting_id}: {Exception.__str__(error)}",
+            hint="Only the meeting's host, or someone who schedules meetings for them, sees who joined; "
+            "a meeting deleted in Zoom has nobody to show.",
+        ) from error
     if meeting.get("status") == "started":
         live = await _all_pages(client, f"/metrics/meetings/{meeting_id}/participants", type="live")
         return Attendance(meeting_id, MeetingState.LIVE, tuple(_participant(p, now) for p in live), now)
