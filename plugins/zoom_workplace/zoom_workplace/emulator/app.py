@@ -392,8 +392,7 @@ class ZoomEmulator:
         return _page(request, found, "participants")
 
     async def user_recordings(self, request: Request, me: ZoomUserRecord) -> Any:
-        # Zoom lists a month at most a call (``from`` defaults to today, ``to`` to the day after), newest
-        # first, ``page_size`` a page (30, at most 300), the rest behind ``next_page_token``.
+        # Zoom lists a month at most a call (``from`` defaults to today, ``to`` to the day after), newest first.
         user = self._target(request, me)
         query = request.query_params
         first, last = _recording_dates(query.get("from"), query.get("to"), self.state.now.date())
@@ -406,19 +405,9 @@ class ZoomEmulator:
             key=lambda r: r["start_time"],
             reverse=True,
         )
-        page_size = _page_size(query.get("page_size"))
-        offset = _page_offset(query.get("next_page_token"))
-        page = found[offset : offset + page_size]
-        return {
-            "from": first.isoformat(),
-            "to": last.isoformat(),
-            "page_count": max(1, math.ceil(len(found) / page_size)),
-            "page_size": page_size,
-            "total_records": len(found),
-            "next_page_token": _page_token(offset + page_size) if len(found) > offset + page_size else "",
-            # The listing has no viewers' passcode (rivet's listAllRecordings); GET /meetings/{id}/recordings has.
-            "meetings": [{k: v for k, v in r.items() if k != "password"} for r in page],
-        }
+        # The listing has no viewers' passcode (rivet's listAllRecordings); GET /meetings/{id}/recordings has.
+        listed = [{k: v for k, v in r.items() if k != "password"} for r in found]
+        return {"from": first.isoformat(), "to": last.isoformat(), **_page(request, listed, "meetings")}
 
     async def meeting_recordings(self, request: Request, me: ZoomUserRecord) -> Any:
         key = unquote(request.path_params["meetingId"])
