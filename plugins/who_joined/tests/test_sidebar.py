@@ -102,6 +102,7 @@ def test_it_refreshes_while_shown_and_stops_when_hidden_or_another_item_is_in_fr
 
     select(window, PLAIN_EVENT_ID)
     assert status(panel) == NO_MEETING and rows(panel) == []
+    screenshot(panel, "who_joined_no_meeting")
     other_at = meeting_requests(zoom, meeting_id)
     qtbot.wait(1500)
     assert meeting_requests(zoom, meeting_id) == other_at, "no refresh for an event no longer in front"
@@ -131,7 +132,9 @@ def test_signed_out_of_zoom_it_says_to_sign_in(qtbot, window, zoom_secrets, meet
     panel = sidebar(window)
     select(window, EVENT_ID)
     qtbot.waitUntil(lambda: status(panel) == "Sign in to Zoom to see who joined.", timeout=10000)
-    assert "zoomclient zoom signin" in panel.hint.text() and panel.hint.isVisibleTo(panel)
+    assert "Zoom page of the settings" in panel.hint.text() and panel.hint.isVisibleTo(panel)
+    assert not panel.table.isVisibleTo(panel), "nobody to list"
+    screenshot(panel, "who_joined_signed_out")
 
 
 def test_an_error_shows_with_its_hint_and_the_next_refresh_recovers(qtbot, window, zoom, meeting) -> None:

@@ -67,7 +67,7 @@ class ZoomSignInNeeded(UsageError):
     def __init__(self) -> None:
         super().__init__(
             "Sign in to Zoom to see who joined.",
-            hint="Sign in with `zoomclient zoom signin` (a Zoom Mail account is signed in to Zoom already).",
+            hint="Sign in on the Zoom page of the settings, or with `zoomclient zoom signin`.",
         )
 
 

@@ -87,7 +87,7 @@ class WhoJoinedPanel(QWidget):
         self.status.setAccessibleName("Meeting status")
         self.hint = QLabel()
         self.hint.setWordWrap(True)
-        self.hint.setStyleSheet("color: palette(mid);")
+        self.hint.setAccessibleName("What to do")
         self.table = QTreeWidget()
         self.table.setAccessibleName("Participants")
         self.table.setColumnCount(len(COLUMNS))
@@ -108,6 +108,7 @@ class WhoJoinedPanel(QWidget):
         for widget in (self.title, self.status, self.hint):
             layout.addWidget(widget)
         layout.addWidget(self.table, 1)
+        layout.addStretch(0)  # takes the room while there is nobody to list (the table hidden)
         layout.addWidget(self.updated)
 
         self.timer = QTimer(self)
@@ -192,9 +193,9 @@ class WhoJoinedPanel(QWidget):
             return  # an answer for an item no longer in front
         self.task = None
         self.found = found
-        self._say(state_text(found, self.event))
         self.table.clear()
         self.table.addTopLevelItems([self._row(p) for p in found.participants])
+        self._say(state_text(found, self.event))
         self.updated.setText(f"Updated {found.checked.astimezone():%H:%M:%S}")
 
     def _failed(self, generation: int, error: BaseException) -> None:
@@ -211,6 +212,7 @@ class WhoJoinedPanel(QWidget):
     # -- showing -----------------------------------------------------------------------------------
 
     def _say(self, text: str, hint: str = "") -> None:
+        self.table.setVisible(self.table.topLevelItemCount() > 0)
         self.status.setText(text)
         self.hint.setText(hint)
         self.hint.setVisible(bool(hint))
