@@ -16,6 +16,8 @@ class ViewArea(enum.Enum):
     #: a part of the card the shell pops up for a person (a sender, an attendee): the Zoom contact card;
     #: its widget's ``show_item(contact)`` gets the :class:`~host.model.contact.Contact`
     CONTACT = "contact"
+    #: a permanent widget in the window's status bar, built when the window opens: who is signed in to Zoom
+    STATUS = "status"
 
 
 @attrs.frozen

@@ -32,7 +32,8 @@ A view (the mail view, the calendar view, any plugin's pane or settings page) ge
   that returns an event (a CONTACT action's "Schedule") gets it opened there by ``run_action``;
 - ``context.signals`` — :class:`ShellSignals`: ``account_changed(session or None)``,
   ``sync_progress(SyncProgress)`` and ``mail_changed()``, all delivered on the GUI thread;
-- ``context.add_status_widget(widget)`` — a permanent widget in the status bar;
+- ``context.add_status_widget(widget)`` — a permanent widget in the status bar (where the shell also puts
+  each STATUS view's widget, built when the window opens);
 - ``context.secrets`` — the host's secret store (where the account's sign-in is), for a plugin that keeps a
   sign-in of its own beside it (the Zoom sign-in); ``context.sign_in_target(account_type)`` gives such a
   sign-in ``(open_browser, sandbox_url)``: the system browser and the real service, or in the demo the

@@ -131,6 +131,8 @@ class MainWindow(QMainWindow):
             widget.setAccessibleName(view.title)
             self.main_views[view.id] = widget
             self.views.addTab(widget, view.title)
+        for view in self.context.views(ViewArea.STATUS):
+            self.context.add_status_widget(self.context.create_view(view))
         self._build_menus()
         self.tray = self._make_tray()
         self._restore_layout()

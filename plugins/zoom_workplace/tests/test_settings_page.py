@@ -19,6 +19,7 @@ from host.ui.loop import LoopThread
 from zoom_workplace import plugin as zoom_workplace_plugin
 from zoom_workplace.background import POLICY_READS
 from zoom_workplace.session import RECORD_NAME, saved_check, saved_policy
+from zoom_workplace.status_widget import ZoomStatus
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 BO = "bo.business@business.example.com"  # Business: both clients off by default
@@ -90,6 +91,8 @@ def test_sign_in_shows_who_and_what_the_admin_allows_then_sign_out_asks_first(
     from host.ui.qt import QMessageBox
 
     window = open_window("testmail", testmail_url, testmail_plugin, zoom_url=zoom_url)
+    status = window.findChild(ZoomStatus)
+    assert status.text() == "Zoom: not signed in" and "File › Settings › Zoom" in status.toolTip()
     dialog, page = zoom_page(window)
     dialog.show()
     assert "not signed in to Zoom" in page.who.text()
@@ -113,6 +116,8 @@ def test_sign_in_shows_who_and_what_the_admin_allows_then_sign_out_asks_first(
     assert window.message_bar.isVisible() and "Signed in to Zoom as " + BO in message_text(window)
     assert page.sign_out_button.isVisible() and not page.sign_in_button.isVisible()
     save(dialog, "zoom_settings_signed_in")
+    assert status.text() == "Zoom: Bo Business · mail and calendar off by your admin"
+    assert "Why: off by default for Business accounts" in status.toolTip()
 
     # A read that fails: the policy read before stays, and the page says why.
     emulator.oauth.revoke_all(BO)
@@ -122,6 +127,9 @@ def test_sign_in_shows_who_and_what_the_admin_allows_then_sign_out_asks_first(
     assert "Zoom refused the sign-in" in page.failure.text() and "stays in force" in page.failure.text()
     assert saved_policy(store) is not None and not saved_policy(store).mail
     save(dialog, "zoom_settings_read_failed")
+    qtbot.waitUntil(lambda: status.text().endswith("· policy not read anew"), timeout=5000)
+    assert "Zoom refused the sign-in" in status.toolTip()
+    save(window, "zoom_status_read_failed")
 
     asked: list[str] = []
     monkeypatch.setattr(
@@ -134,8 +142,25 @@ def test_sign_in_shows_who_and_what_the_admin_allows_then_sign_out_asks_first(
     qtbot.mouseClick(page.sign_out_button, qtbot_left())
     assert store.get(RECORD_NAME) is None and saved_check(store) is None
     assert "not signed in to Zoom" in page.who.text() and page.sign_in_button.isVisible()
+    assert status.text() == "Zoom: not signed in"
     assert window.session is not None, "the mail account stays signed in"
     dialog.close()
+
+
+async def test_the_app_reads_the_policy_anew_when_it_opens_the_account_and_the_status_follows(
+    qtbot, open_window, testmail_url, zoom_sign_in, store, emulator
+) -> None:
+    await zoom_sign_in("bea.basic@example.org", store)  # Basic: on by default, saved so
+    emulator.state.accounts["acc-basic"].settings = {"zoom_mail_calendar": {"calendar_client": False}}
+
+    import mail_view.plugin as mail_view_plugin
+
+    window = open_window("testmail", testmail_url, testmail_plugin, mail_view_plugin)
+    status = window.findChild(ZoomStatus)
+    qtbot.waitUntil(lambda: "calendar off by your admin" in status.text(), timeout=20000)
+    assert status.text() == "Zoom: Bea Basic · calendar off by your admin"
+    assert not saved_policy(store).calendar
+    save(window, "zoom_status_after_start")
 
 
 def test_a_sign_in_waiting_for_the_browser_can_be_cancelled(qtbot, open_window, testmail_url, store) -> None:

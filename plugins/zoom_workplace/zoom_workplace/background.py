@@ -4,12 +4,15 @@ The ``account_signed_in`` hook must return at once, and the app must not wait fo
 hook starts a task on the running loop (the core's: the app's loop thread, or the command's) and the
 saved policy stays in force until the fresh one is saved. One read runs at a time for a secret store;
 the tasks are kept here, so that none is collected mid-flight, and the loop cancels them when it ends.
+Listeners (the app's status widget) hear of each read's end and of each sign-in and sign-out.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from zoom_workplace.session import PolicyCheck, refresh_policy, zoom_account
@@ -26,6 +29,19 @@ class PolicyReads:
 
     def __init__(self) -> None:
         self._running: dict[int, asyncio.Task[PolicyCheck | None]] = {}
+        self._listeners: list[Callable[[SecretStore], None]] = []
+
+    def subscribe(self, listener: Callable[[SecretStore], None]) -> Callable[[], None]:
+        """Call ``listener(store)`` (on whichever thread it happens) when what is saved in ``store`` about
+        the Zoom sign-in or its policy changed; returns the function that unsubscribes it."""
+        self._listeners.append(listener)
+        return lambda *_: self._listeners.remove(listener) if listener in self._listeners else None
+
+    def announce(self, store: SecretStore) -> None:
+        """Tell the listeners that ``store``'s Zoom sign-in or policy changed (a read ended, a sign-in or out)."""
+        for listener in list(self._listeners):
+            with contextlib.suppress(Exception):  # a listener gone wrong must not stop the others
+                listener(store)
 
     def start(self, store: SecretStore, host: Host | None = None) -> asyncio.Task[PolicyCheck | None] | None:
         """Start reading the policy anew (or return the read running already); None when nobody is signed
@@ -43,19 +59,22 @@ class PolicyReads:
             return running
         task = loop.create_task(refresh_policy(store, host), name="zoom-admin-policy")
         self._running[key] = task
-        task.add_done_callback(lambda done: self._finished(key, done))
+        task.add_done_callback(lambda done: self._finished(key, store, done))
         return task
 
     def running(self, store: SecretStore) -> asyncio.Task[PolicyCheck | None] | None:
         task = self._running.get(id(store))
         return task if task is not None and not task.done() else None
 
-    def _finished(self, key: int, task: asyncio.Task[PolicyCheck | None]) -> None:
+    def _finished(self, key: int, store: SecretStore, task: asyncio.Task[PolicyCheck | None]) -> None:
         if self._running.get(key) is task:
             del self._running[key]
-        if not task.cancelled() and task.exception() is not None:
+        if task.cancelled():
+            return
+        if task.exception() is not None:
             # refresh_policy keeps what it can report; anything else is a bug worth a trace in the log.
             log.error("reading the Zoom admin policy failed", exc_info=task.exception())
+        self.announce(store)
 
 
 #: The reads the ``account_signed_in`` hook starts.

@@ -38,9 +38,16 @@ def _settings_page(context: Any) -> Any:
     return ZoomSettingsPage(context)
 
 
+def _status(context: Any) -> Any:
+    from zoom_workplace.status_widget import ZoomStatus
+
+    return ZoomStatus(context)
+
+
 @hookimpl
 def register_views(register: Callable[[View], None]) -> None:
     register(View("zoom.account", "Zoom", ViewArea.SETTINGS, _settings_page, order=50))
+    register(View("zoom.status", "Zoom status", ViewArea.STATUS, _status))
 
 
 @hookimpl

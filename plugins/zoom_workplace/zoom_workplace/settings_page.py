@@ -208,6 +208,7 @@ class ZoomSettingsPage(QWidget):
         )
 
         def done(result: ZoomSignIn) -> None:
+            POLICY_READS.announce(self.store)
             self.sign_in_task = None
             self.note.setText("")
             self.show_state()
@@ -249,6 +250,7 @@ class ZoomSettingsPage(QWidget):
         if answer != QMessageBox.StandardButton.Yes:
             return
         signed_out = sign_out(self.store)
+        POLICY_READS.announce(self.store)
         self.show_state()
         if signed_out is not None:
             self.context.show_info(f"Signed out of Zoom ({signed_out.email}).")
