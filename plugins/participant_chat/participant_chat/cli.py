@@ -43,15 +43,11 @@ async def find_event(session: AccountSession, calendar_id: str | None, event_id:
 
 def add_chat_commands(cli: click.Group, plugin: ParticipantChatPlugin) -> None:
     """``chat participants`` into the ``chat`` group (made here unless another Team Chat plugin made it)."""
-    chat = cli.commands.get("chat")
-    if not isinstance(chat, click.Group):
-
-        @click.group(name="chat")
-        def chat() -> None:
-            """Zoom Team Chat."""
-
-        cli.add_command(chat)
-    chat.add_command(participants_command(plugin))
+    group = cli.commands.get("chat")
+    if not isinstance(group, click.Group):
+        group = click.Group("chat", help="Zoom Team Chat.")
+        cli.add_command(group)
+    group.add_command(participants_command(plugin))
 
 
 def participants_command(plugin: ParticipantChatPlugin) -> click.Command:

@@ -28,10 +28,10 @@ def zoomclient(tmp_path: Path):
         "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
     }
 
-    def run(*args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
+    def run(*args: str, ok: bool = True, plugins: str = PLUGINS) -> subprocess.CompletedProcess[str]:
         done = subprocess.run(
             [str(ZOOMCLIENT), *args],
-            env=environment,
+            env={**environment, "ZOOMCLIENT_LOAD_PLUGINS": plugins},
             capture_output=True,
             text=True,
             timeout=120,
@@ -67,3 +67,11 @@ def test_chat_participants_from_the_command_line(zoomclient, zoom, zoom_url, tes
     text = zoomclient("chat", "participants", "--event", EVENT_ID, "--yes").stdout
     assert text.startswith(f"Started the group chat {TITLE!r} with {COLLEAGUES} attendees. Left out")
     assert "Open: https://zoom.us/launch/chat/v2/" in text
+
+
+def test_without_the_plugin_there_is_no_such_command_and_the_rest_loads(zoomclient) -> None:
+    others = "zoomclient-testprovider,zoomclient-zoom-workplace,zoomclient-calendar-view"
+    missing = zoomclient("chat", "participants", "--event", EVENT_ID, ok=False, plugins=others)
+    assert missing.returncode == 2 and "No such command 'chat'" in missing.stderr
+    listed = json.loads(zoomclient("plugins", "--json", plugins=others).stdout)
+    assert {p["name"]: p["status"] for p in listed} == {name: "loaded" for name in others.split(",")}
