@@ -51,13 +51,16 @@ def open_window(
 
 
 def run(host: Host, secrets: SecretStore, **options: object) -> int:
-    """Run the app until its window closes; returns the exit status."""
+    """Run the app until its window closes; returns the exit status. The host starts first (plugins hear
+    ``host_started``; the demo may have started it already) and stops at the end."""
     app = application()
     loop = LoopThread().start()
+    host.start()
     try:
         window = open_window(host, secrets, loop=loop, **options)  # type: ignore[arg-type]
         status = app.exec()
         window.deleteLater()
         return status
     finally:
+        host.stop()
         loop.stop()
