@@ -10,9 +10,9 @@ import time
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import mail_view.plugin as mail_view_plugin
-from provider_zoommail import plugin as zoommail_plugin
 
 from host.ui.demo import run_demo
+from provider_zoommail import plugin as zoommail_plugin
 from zoom_workplace import plugin as zoom_workplace_plugin
 
 
