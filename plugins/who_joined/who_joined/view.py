@@ -72,7 +72,6 @@ class WhoJoinedPanel(QWidget):
             plugin.host = context.host
         self.event: Event | None = None
         self.meeting_id: str | None = None
-        self.found: Attendance | None = None
         self.task: Future[Attendance] | None = None
         self.generation = 0
         self.setAccessibleName("Who joined")
@@ -114,8 +113,7 @@ class WhoJoinedPanel(QWidget):
         self.timer = QTimer(self)
         self.timer.setInterval(max(100, int(plugin.refresh_seconds * 1000)))
         self.timer.timeout.connect(self.refresh)
-        # Another account's calendar is another set of events: forget this one.
-        context.signals.account_changed.connect(lambda session: self.show_item(None))
+        context.signals.account_changed.connect(self._account_changed)
         self.show_item(None)
 
     def sizeHint(self) -> QSize:
@@ -128,7 +126,6 @@ class WhoJoinedPanel(QWidget):
         """Show who joined ``item``'s meeting (an event), or why there is nothing to show."""
         self.generation += 1
         self._stop()
-        self.found = None
         self.table.clear()
         self.updated.clear()
         self.event = item if isinstance(item, Event) else None
@@ -143,6 +140,10 @@ class WhoJoinedPanel(QWidget):
             self._say("Checking who joined…")
             if self.isVisible():
                 self._start()
+
+    def _account_changed(self, session: Any) -> None:
+        # Another account's calendar (or none, signed out) is another set of events: forget this one.
+        self.show_item(None)
 
     def showEvent(self, event: Any) -> None:
         super().showEvent(event)
@@ -192,7 +193,6 @@ class WhoJoinedPanel(QWidget):
         if generation != self.generation or self.event is None:
             return  # an answer for an item no longer in front
         self.task = None
-        self.found = found
         self.table.clear()
         self.table.addTopLevelItems([self._row(p) for p in found.participants])
         self._say(state_text(found, self.event))
@@ -204,7 +204,6 @@ class WhoJoinedPanel(QWidget):
         self.task = None
         what, todo = describe_error(error)
         if isinstance(error, ZoomSignInNeeded):
-            self.found = None
             self.table.clear()
         self._say(what, todo)
         self.updated.setText(f"Tried at {dt.datetime.now().astimezone():%H:%M:%S}")
