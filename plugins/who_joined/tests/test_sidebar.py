@@ -123,6 +123,11 @@ def test_many_participants_are_read_page_by_page(qtbot, window, zoom, meeting) -
     pages = zoom.log.find("GET", f"/metrics/meetings/{meeting_id}/participants")[:2]
     assert [p.query_params.get("next_page_token") for p in pages] == [None, ["300"]]
     assert len(rows(panel)) == 305 and rows(panel)[-1][0].startswith("Webinar guest 304")
+    scrollbar = panel.table.verticalScrollBar()
+    scrollbar.setValue(scrollbar.maximum() // 2)
+    place, reads = scrollbar.value(), len(zoom.log.find("GET", "/metrics/"))
+    qtbot.waitUntil(lambda: len(zoom.log.find("GET", "/metrics/")) >= reads + 2 and not panel.refreshing, timeout=10000)
+    assert place > 0 and scrollbar.value() == place, "a refresh keeps the place in the list"
 
 
 def test_signed_out_of_zoom_it_says_to_sign_in(qtbot, window, zoom_secrets, meeting) -> None:

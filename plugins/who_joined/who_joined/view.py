@@ -193,6 +193,7 @@ class WhoJoinedPanel(QWidget):
         if generation != self.generation or self.event is None:
             return  # an answer for an item no longer in front
         self.task = None
+        # Refilled in place: the view lays out later, so the user's place in a long list stays.
         self.table.clear()
         self.table.addTopLevelItems([self._row(p) for p in found.participants])
         self._say(state_text(found, self.event))
