@@ -150,11 +150,12 @@ def account_signed_in(host: Host, account: Account, secrets: SecretStore) -> Non
 
 
 @hookspec
-def account_signed_out(host: Host, account: Account) -> None:
+def account_signed_out(host: Host, account: Account, secrets: SecretStore) -> None:
     """Called after sign-out wiped the account's data: forget anything of it held in memory.
 
     :param host: the running host.
     :param account: the account that was signed out.
+    :param secrets: the host's secret store, from which a plugin deletes what it kept for the account.
     """
 
 

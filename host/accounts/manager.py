@@ -146,5 +146,5 @@ class Accounts:
             path.parent.rmdir()
         delete_account_secrets(self.secrets, account)
         delete_record(self.secrets)
-        self.host.notify("account_signed_out", host=self.host, account=account)
+        self.host.notify("account_signed_out", host=self.host, account=account, secrets=self.secrets)
         return account

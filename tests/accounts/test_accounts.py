@@ -136,7 +136,8 @@ async def test_plugins_hear_of_sign_in_and_sign_out(make_host, data_dir, server)
 
 async def test_plugins_hear_of_each_open_on_the_cores_loop_with_the_secret_store(make_host, data_dir, server) -> None:
     """``account_signed_in`` comes at sign-in and at every open (the app's start), so a plugin can read
-    anew what it keeps (the Zoom admin policy) in a task of the running loop."""
+    anew what it keeps (the Zoom admin policy) in a task of the running loop; ``account_signed_out``
+    brings the store too, for the plugin to delete what it kept for the account."""
     import asyncio
 
     from testprovider import plugin as testmail_plugin
@@ -148,6 +149,10 @@ async def test_plugins_hear_of_each_open_on_the_cores_loop_with_the_secret_store
         def account_signed_in(self, account, secrets) -> None:
             heard.append((account.email, secrets, asyncio.get_running_loop().is_running()))
 
+        @hookimpl
+        def account_signed_out(self, account, secrets) -> None:
+            heard.append(("out", secrets, secrets.get("listener/kept") is not None))
+
     host = make_host(testmail_plugin, ("listener", Listener()))
     host.data_dir = data_dir
     store = MemorySecretStore()
@@ -155,8 +160,10 @@ async def test_plugins_hear_of_each_open_on_the_cores_loop_with_the_secret_store
     result = await sign_in(accounts, server)
     session = await accounts.open()
     await session.aclose()
+    store.set("listener/kept", "what the plugin keeps for the account")
+    await accounts.remove()
 
-    assert heard == [(result.account.email, store, True)] * 2
+    assert heard == [(result.account.email, store, True)] * 2 + [("out", store, True)]
 
 
 async def test_an_account_type_without_providers_is_refused_with_a_hint(make_host) -> None:

@@ -204,6 +204,12 @@ def test_a_zoom_mail_user_reads_that_the_mail_account_is_the_zoom_sign_in(
     assert POLICY_READS.running(store) is None
     save(dialog, "zoom_settings_zoom_mail")
     dialog.close()
+    status = window.findChild(ZoomStatus)
+    assert status.text() == "Zoom: Alex Morgan (your Zoom Mail sign-in)"
+
+    window.sign_out()  # the account's own sign-out is the Zoom sign-out
+    qtbot.waitUntil(lambda: status.text() == "Zoom: not signed in", timeout=20000)
+    assert saved_check(store) is None
 
 
 def qtbot_left():

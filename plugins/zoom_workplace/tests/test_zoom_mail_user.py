@@ -94,5 +94,6 @@ async def test_the_zoom_mail_users_policy_goes_with_its_account(
     assert str(restriction) == "The calendar is off: turned off by your Zoom admin for the account."
 
     await accounts.remove()
+    assert saved_check(store) is None, "the policy went with the account"
     await accounts.add("testmail", sandbox_url=testmail_url, open_browser=headless_browser, timeout=20)
     assert accounts.restrictions() == [], "nobody is signed in to Zoom now"

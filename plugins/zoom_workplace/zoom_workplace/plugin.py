@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     import click
 
     from host.app import Host
-    from host.model.account import FeatureRestriction
+    from host.model.account import Account, FeatureRestriction
     from host.secrets import SecretStore
 
 
@@ -67,6 +67,16 @@ def feature_restrictions(host: Host, secrets: SecretStore) -> list[FeatureRestri
     if checked is None or checked.policy is None or found is None or found[1].email.lower() != checked.email.lower():
         return []
     return [FeatureRestriction(feature, reason) for feature, reason in checked.policy.withheld()]
+
+
+@hookimpl
+def account_signed_out(account: Account, secrets: SecretStore) -> None:
+    """A Zoom Mail account was the Zoom sign-in: its policy goes with it (a Zoom sign-in of its own stays)."""
+    from zoom_workplace.background import POLICY_READS
+    from zoom_workplace.session import forget_policy_of
+
+    if forget_policy_of(secrets, account):
+        POLICY_READS.announce(secrets)
 
 
 @hookimpl

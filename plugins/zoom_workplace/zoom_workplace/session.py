@@ -147,6 +147,18 @@ def save_policy(store: SecretStore, email: str, policy: FeaturePolicy) -> Policy
     return checked
 
 
+def forget_policy_of(store: SecretStore, account: Account) -> bool:
+    """Delete the saved policy if it is ``account``'s and ``account`` was the Zoom sign-in (a Zoom Mail
+    account signed out); True when it was deleted."""
+    checked = saved_check(store)
+    if account.account_type != ZOOM_MAIL_ACCOUNT_TYPE or store.get(RECORD_NAME) is not None or checked is None:
+        return False
+    if checked.email.lower() != account.email.lower():
+        return False
+    store.delete(POLICY_NAME)
+    return True
+
+
 def _save_failure(store: SecretStore, email: str, error: str) -> PolicyCheck:
     """Note a failed read, keeping the policy read before (of the same user) in force."""
     before = saved_check(store)
