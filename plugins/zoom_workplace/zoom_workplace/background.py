@@ -10,7 +10,6 @@ Listeners (the app's status widget) hear of each read's end and of each sign-in 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -40,8 +39,10 @@ class PolicyReads:
     def announce(self, store: SecretStore) -> None:
         """Tell the listeners that ``store``'s Zoom sign-in or policy changed (a read ended, a sign-in or out)."""
         for listener in list(self._listeners):
-            with contextlib.suppress(Exception):  # a listener gone wrong must not stop the others
+            try:
                 listener(store)
+            except Exception:  # a listener gone wrong must not stop the others
+                log.exception("a listener of the Zoom sign-in failed")
 
     def start(self, store: SecretStore, host: Host | None = None) -> asyncio.Task[PolicyCheck | None] | None:
         """Start reading the policy anew (or return the read running already); None when nobody is signed

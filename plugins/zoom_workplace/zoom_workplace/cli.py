@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from host.cli.support import accounts, echo_json, reports_errors, run
+
+if TYPE_CHECKING:
+    from zoom_workplace.policy import FeaturePolicy
 
 
 @click.group()
@@ -52,10 +57,12 @@ def zoom_signin(ctx: click.Context, sandbox_url: str | None, login_hint: str | N
 @reports_errors
 def zoom_status(ctx: click.Context, as_json: bool) -> None:
     """Who is signed in to Zoom, and what the admin policy allows (read anew from Zoom)."""
-    from zoom_workplace.session import check, open_client, zoom_account
+    from host.errors import ZoomclientError
+    from zoom_workplace.session import check, open_client, save_failure, zoom_account
 
     manager = accounts(ctx)
-    if zoom_account(manager.secrets, manager.host) is None:
+    found = zoom_account(manager.secrets, manager.host)
+    if found is None:
         if as_json:
             echo_json({"signed_in": False})
         else:
@@ -69,11 +76,25 @@ def zoom_status(ctx: click.Context, as_json: bool) -> None:
         finally:
             await client.aclose()
 
-    user, policy = run(status())
+    try:
+        user, policy = run(status())
+    except ZoomclientError as error:
+        # The policy read before stays in force: say so, and keep the failure for the app to show.
+        checked = save_failure(manager.secrets, found[1].email, str(error))
+        if as_json:
+            echo_json({"signed_in": True, **checked.to_json()})
+        elif checked.policy is not None and checked.read_at is not None:
+            click.echo(f"The admin policy read on {checked.read_at.astimezone():%Y-%m-%d %H:%M} stays in force:")
+            _echo_policy(checked.policy)
+        raise
     if as_json:
         echo_json({"signed_in": True, "user": user, "policy": policy})
         return
     click.echo(f"Signed in to Zoom as {user.email} ({user.display_name}), account {user.account_id}.")
+    _echo_policy(policy)
+
+
+def _echo_policy(policy: FeaturePolicy) -> None:
     click.echo(f"Mail client: {'on' if policy.mail else 'off'}; calendar client: {'on' if policy.calendar else 'off'}.")
     for feature, reason in policy.withheld():
         click.echo(f"  {feature.value} is off: {reason}.")

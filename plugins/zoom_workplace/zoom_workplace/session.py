@@ -159,7 +159,7 @@ def forget_policy_of(store: SecretStore, account: Account) -> bool:
     return True
 
 
-def _save_failure(store: SecretStore, email: str, error: str) -> PolicyCheck:
+def save_failure(store: SecretStore, email: str, error: str) -> PolicyCheck:
     """Note a failed read, keeping the policy read before (of the same user) in force."""
     before = saved_check(store)
     now = dt.datetime.now(dt.UTC)
@@ -196,7 +196,7 @@ async def refresh_policy(store: SecretStore, host: Host | None = None) -> Policy
         # What went wrong and what to do (a ZoomclientError's text carries its hint).
         what = str(error) if isinstance(error, ZoomclientError) else f"Zoom could not be reached ({error})."
         log.warning("reading the Zoom admin policy anew failed: %s", what)
-        return _save_failure(store, email, what)
+        return save_failure(store, email, what)
     finally:
         await client.aclose()
     return saved_check(store)
