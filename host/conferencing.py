@@ -80,7 +80,9 @@ class ConferencingProvider(Protocol):
         (topic, start, duration, time zone, recurrence) only where the two differ, and return the event
         to write, e.g. with its invitation text refreshed. If writing the event then fails, the host
         calls this again with the two the other way round, to put the meeting back. A meeting the
-        service says is not the user's to change (someone else's invitation) is left as it is.
+        service says is not the user's to change (someone else's invitation) is left as it is. Raise
+        :class:`MeetingNotChanged` when the meeting cannot be changed from here (nobody signed in to the
+        service, no permission): the host then writes the event as it is and says so.
         """
         ...
 
@@ -95,6 +97,11 @@ class ConferencingProvider(Protocol):
 
 class MeetingNotDeleted(ZoomclientError):
     """The event was deleted, its meeting could not be."""
+
+
+class MeetingNotChanged(ZoomclientError):
+    """The meeting cannot be changed from here (nobody signed in to the service, no permission). Raised by a
+    provider's ``event_changed``; the host then writes the event anyway and raises it again, saying so."""
 
 
 Write = Callable[[Event], Awaitable[Event]]
@@ -131,7 +138,7 @@ class EventMeetings:
         if carried is None:
             return await write(event)
         provider = carried[0]
-        prepared = await provider.event_changed(None, event)
+        prepared = await self._follow(provider, None, event, write)
         try:
             return await write(prepared)
         except BaseException:
@@ -147,7 +154,7 @@ class EventMeetings:
         if new is None:
             written = await write(after)
         elif before is None:  # not loaded: there is no earlier version to put the meeting back to
-            written = await write(await new[0].event_changed(None, after))
+            written = await write(await self._follow(new[0], None, after, write))
         elif old is None or old[1].meeting_id != new[1].meeting_id:
             written = await self.create(after, write)  # a meeting added in the editor: as for a new event
         else:
@@ -157,8 +164,19 @@ class EventMeetings:
         return written
 
     @staticmethod
-    async def _changed(provider: ConferencingProvider, before: Event, after: Event, write: Write) -> Event:
-        prepared = await provider.event_changed(before, after)
+    async def _follow(provider: ConferencingProvider, before: Event | None, after: Event, write: Write) -> Event:
+        """The event to write, the meeting brought in line; if the meeting cannot be changed from here, the
+        event is written as it is and that is said."""
+        try:
+            return await provider.event_changed(before, after)
+        except MeetingNotChanged as error:
+            await write(after)
+            raise MeetingNotChanged(
+                f"“{after.title}” is saved, but its {provider.title} meeting was not changed: {error}", hint=error.hint
+            ) from error
+
+    async def _changed(self, provider: ConferencingProvider, before: Event, after: Event, write: Write) -> Event:
+        prepared = await self._follow(provider, before, after, write)
         try:
             return await write(prepared)
         except BaseException:

@@ -13,12 +13,12 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Awaitable, Callable, Collection, Sequence
 
 import attrs
 
 from host.calendar.index import EventIndex, overlaps
-from host.conferencing import ConferencingProvider, EventMeetings
+from host.conferencing import ConferencingProvider, EventMeetings, MeetingNotChanged
 from host.errors import CursorExpired
 from host.model.calendar import Calendar, Event, ResponseStatus
 from host.providers.calendar import CalendarProvider, EventChanges
@@ -213,25 +213,31 @@ class CalendarCache:
     # -- changing: straight to the provider, then into the cache -------------------------------
 
     async def create_event(self, event: Event, *, notify: bool = True) -> Event:
-        created = await self.meetings.create(event, lambda e: self.provider.create_event(e, notify=notify))
-        await self._took(created)
-        return created
+        return await self.meetings.create(event, lambda e: self._wrote(self.provider.create_event(e, notify=notify)))
 
     async def update_event(self, event: Event, *, notify: bool = True) -> Event:
         before = self.get(event.calendar_id, event.id)
-        updated = await self.meetings.update(before, event, lambda e: self.provider.update_event(e, notify=notify))
-        await self._took(updated)
-        return updated
+        return await self.meetings.update(
+            before, event, lambda e: self._wrote(self.provider.update_event(e, notify=notify))
+        )
 
     async def move_event(self, original: Event, event: Event, *, notify: bool = True) -> Event:
         """``original`` changed into ``event`` in another calendar. No provider moves an event between
         calendars: it is made anew there, then removed here; its meeting goes along (and moves with it)."""
         moved = attrs.evolve(event, id="", series_id=None, original_start=None)
-        created = await self.meetings.update(original, moved, lambda e: self.provider.create_event(e, notify=notify))
-        await self._took(created)
+        try:
+            created = await self.meetings.update(
+                original, moved, lambda e: self._wrote(self.provider.create_event(e, notify=notify))
+            )
+        except MeetingNotChanged:  # made anew all the same: the original must go, or it is there twice
+            await self._remove_moved(original, notify=notify)
+            raise
+        await self._remove_moved(original, notify=notify)
+        return created
+
+    async def _remove_moved(self, original: Event, *, notify: bool) -> None:
         await self.provider.delete_event(original.calendar_id, original.id, notify=notify)
         self._index.remove(original.calendar_id, original.id)
-        return created
 
     async def delete_event(self, calendar_id: str, event_id: str, *, notify: bool = True) -> None:
         """Delete an event or a whole series (by its id), and then the meeting it carries."""
@@ -269,6 +275,12 @@ class CalendarCache:
         answered = await self.provider.respond(calendar_id, event_id, response, comment=comment, notify=notify)
         await self._took(answered)
         return answered
+
+    async def _wrote(self, writing: Awaitable[Event]) -> Event:
+        """The server's answer to a write, taken into the cache at once (before the meeting's steps that follow)."""
+        written = await writing
+        await self._took(written)
+        return written
 
     async def _took(self, event: Event) -> None:
         """Put the server's version of a changed event into the cache.

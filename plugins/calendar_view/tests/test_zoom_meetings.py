@@ -121,8 +121,9 @@ def test_cancelling_the_editor_after_adding_a_meeting_deletes_it(view, qtbot, zo
     editor.resize(820, 780)
     screenshot(editor, "event-editor-zoom-meeting")
     qtbot.mouseClick(editor.buttons.button(editor.buttons.StandardButton.Cancel), Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: meeting["id"] in zoom.state.deleted_meetings, timeout=10000)
-    assert zoom.log.find("DELETE", f"/v2/meetings/{meeting['id']}")
+    # The request log takes an answer once it is sent: wait for the entry, not only for the state.
+    qtbot.waitUntil(lambda: bool(zoom.log.find("DELETE", f"/v2/meetings/{meeting['id']}")), timeout=10000)
+    assert meeting["id"] in zoom.state.deleted_meetings
     assert not any(e.title == "Partner kick-off" for e in emulator.state.events.values()), "nothing was saved"
 
 
@@ -160,6 +161,7 @@ def test_dragging_an_event_moves_its_meeting_and_undo_moves_it_back(view, window
     drag(view, "Zoom sync", 2)
     moved = before.start + dt.timedelta(hours=2)
     qtbot.waitUntil(lambda: server_event(emulator, "zoom-sync").start == moved, timeout=10000)
+    qtbot.waitUntil(lambda: bool(zoom.log.find("PATCH", f"/v2/meetings/{meeting['id']}")), timeout=10000)
     (patch,) = zoom.log.find("PATCH", f"/v2/meetings/{meeting['id']}")
     assert patch.json["start_time"] == moved.astimezone(dt.UTC).strftime(ZOOM_TIME)
     assert meeting["start_time"] == patch.json["start_time"]
@@ -177,6 +179,7 @@ def test_a_move_the_calendar_refuses_leaves_the_meeting_where_it_was(view, windo
     drag(view, "Zoom sync", 1)
     bar = window.message_bar
     qtbot.waitUntil(lambda: bar.isVisible() and bar.is_error, timeout=10000)
+    qtbot.waitUntil(lambda: len(zoom.log.find("PATCH", f"/v2/meetings/{meeting['id']}")) == 2, timeout=10000)
     there, back = zoom.log.find("PATCH", f"/v2/meetings/{meeting['id']}")
     assert there.json["start_time"] != kept and back.json["start_time"] == kept
     assert meeting["start_time"] == kept

@@ -10,7 +10,7 @@ import datetime as dt
 import attrs
 import pytest
 
-from host.conferencing import MeetingNotDeleted
+from host.conferencing import MeetingNotChanged, MeetingNotDeleted
 from host.errors import TransientError
 from host.model.calendar import Attendee, Event
 from host.model.mail import Address
@@ -255,3 +255,38 @@ async def test_an_invitation_carrying_a_meeting_the_user_could_change_is_left_al
     await cache.delete_event("primary", written.id)
     assert not zoom.log.find("PATCH") and not zoom.log.find("DELETE") and meeting["id"] in zoom.state.meetings
     assert written.id not in testmail.state.events
+
+
+async def test_signed_out_of_zoom_the_event_still_moves_and_the_user_is_told(
+    session, zoom, testmail, secrets, scheduled
+):
+    from zoom_workplace.session import sign_out
+
+    cache = session.require_calendars()
+    (meeting,) = zoom.state.meetings.values()
+    kept = meeting["start_time"]
+    sign_out(secrets)
+    later = START + dt.timedelta(hours=6)
+    with pytest.raises(MeetingNotChanged) as raised:
+        await cache.update_event(attrs.evolve(scheduled, start=later, end=later + dt.timedelta(minutes=30)))
+    assert "“Design review” is saved, but its Zoom meeting was not changed" in str(raised.value)
+    assert "Nobody is signed in to Zoom" in str(raised.value) and "zoomclient zoom signin" in raised.value.hint
+    assert testmail.state.events[scheduled.id].start == later and cache.get("primary", scheduled.id).start == later
+    assert meeting["start_time"] == kept
+
+
+async def test_an_event_moved_to_another_calendar_signed_out_of_zoom_is_not_left_twice(
+    session, zoom, testmail, secrets, scheduled
+) -> None:
+    from zoom_workplace.session import sign_out
+
+    cache = session.require_calendars()
+    sign_out(secrets)
+    later = START + dt.timedelta(hours=1)
+    with pytest.raises(MeetingNotChanged):
+        await cache.move_event(
+            scheduled,
+            attrs.evolve(scheduled, title="Moved to a room", calendar_id="room-berlin-4", start=later, end=later),
+        )
+    assert scheduled.id not in testmail.state.events
+    assert [e.calendar_id for e in testmail.state.events.values() if e.title == "Moved to a room"] == ["room-berlin-4"]

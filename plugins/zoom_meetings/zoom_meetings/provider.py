@@ -54,6 +54,15 @@ def not_the_users(error: Exception) -> bool:
     return isinstance(error, ZoomApiError) and (error.status == 404 or error.code == NO_SCHEDULING_PRIVILEGE)
 
 
+def not_signed_in(error: Exception) -> bool:
+    """The meeting cannot be changed from here: nobody signed in to Zoom, a sign-in Zoom refuses, or one
+    without the access it needs (a Zoom Mail sign-in lacks the meeting scopes)."""
+    from host.errors import AuthError, UsageError
+    from zoom_workplace.client import ZoomApiError
+
+    return isinstance(error, (UsageError, AuthError)) or (isinstance(error, ZoomApiError) and error.status == 403)
+
+
 def _zoom_time(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 

@@ -22,11 +22,11 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from host.conferencing import ConferencingProvider, MeetingRequest
+from host.conferencing import ConferencingProvider, MeetingNotChanged, MeetingRequest
 from host.errors import ZoomclientError
 from host.model.calendar import Calendar, CalendarKind, Event, OnlineMeeting
 from host.policy import check_meeting, is_zoom_url
-from zoom_meetings.provider import not_the_users, update_body
+from zoom_meetings.provider import not_signed_in, not_the_users, update_body
 
 if TYPE_CHECKING:
     from host.calendar import CalendarCache
@@ -179,6 +179,11 @@ async def follow_event(conferencing: ConferencingProvider, before: Event | None,
     except ZoomclientError as error:
         if not_the_users(error):
             return after
+        if not_signed_in(error):
+            raise MeetingNotChanged(
+                str(error),
+                hint="Sign in to Zoom (`zoomclient zoom signin`), then run `zoomclient meeting update` for this event.",
+            ) from error
         raise
     return with_meeting(after, check_meeting(updated))
 
