@@ -160,7 +160,7 @@ class EventMeetings:
         else:
             written = await self._changed(new[0], before, after, write)
         if old is not None and (new is None or old[1].meeting_id != new[1].meeting_id):
-            await self._delete(old[0], before)  # the edit took the meeting out of the event
+            await self._delete(old[0], before, "saved without it")  # the edit took the meeting out of the event
         return written
 
     @staticmethod
@@ -193,7 +193,7 @@ class EventMeetings:
         carried = self.carried(event) if event is not None and event.series_id is None else None
         await delete()
         if carried is not None:
-            await self._delete(carried[0], event)
+            await self._delete(carried[0], event, "deleted")
 
     async def discard(self, draft: Event, kept: Event | None) -> None:
         """The user closed an editor without saving: delete a meeting ``draft`` got that ``kept`` (the event
@@ -203,11 +203,11 @@ class EventMeetings:
             await new[0].event_deleted(draft)
 
     @staticmethod
-    async def _delete(provider: ConferencingProvider, event: Event) -> None:
+    async def _delete(provider: ConferencingProvider, event: Event, done: str) -> None:
         try:
             await provider.event_deleted(event)
         except ZoomclientError as error:
             raise MeetingNotDeleted(
-                f"“{event.title}” was changed as asked, but its {provider.title} meeting could not be deleted: {error}",
+                f"“{event.title}” is {done}, but its {provider.title} meeting could not be deleted: {error}",
                 hint=f"Delete the meeting in {provider.title}, or try again later.",
             ) from error
