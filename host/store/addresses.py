@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 _RECORD = """
@@ -15,14 +15,17 @@ _RECORD = """
 """
 
 
-def record_addresses(conn: Any, rows: Iterable[tuple[int, str | None, str, str]]) -> None:
-    """Count each address of each ``(date_ms, sender, to, cc)`` row (the columns' JSON as stored)."""
-    params = []
+def record_addresses(conn: Any, uses: Iterable[tuple[str, str, int]]) -> None:
+    """Count each ``(email, name, date_ms)`` use of an address."""
+    conn.executemany(_RECORD, uses)
+
+
+def stored_uses(rows: Iterable[tuple[int, str | None, str, str]]) -> Iterator[tuple[str, str, int]]:
+    """The address uses of stored ``(date_ms, sender, to, cc)`` rows (the columns' JSON as stored)."""
     for date, sender, to, cc in rows:
         found = [json.loads(sender)] if sender else []
         found += json.loads(to) + json.loads(cc)
-        params.extend((email, name, date) for email, name in found if email)
-    conn.executemany(_RECORD, params)
+        yield from ((email, name, date) for email, name in found if email)
 
 
 def like_prefix(prefix: str) -> str:

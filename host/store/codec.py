@@ -19,7 +19,12 @@ from host.model.mail import Address, OutgoingAttachment, OutgoingMessage
 
 def dumps(value: Any) -> str:
     """Compact JSON that keeps non-ASCII as is (smaller and searchable in a debugger)."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return _ENCODER.encode(value)
+
+
+# One encoder for every value: json.dumps with options builds a new one each call, which cost more
+# than the encoding of the small values stored here.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 def address_to_json(address: Address) -> list[str]:

@@ -161,10 +161,10 @@ _V1 = (
 
 def _backfill_addresses(conn: Any) -> None:
     """Fill the address book from the mail stored before it existed."""
-    from host.store.addresses import record_addresses
+    from host.store.addresses import record_addresses, stored_uses
 
     rows = conn.execute("SELECT date, sender, to_addrs, cc_addrs FROM messages").fetchall()
-    record_addresses(conn, rows)
+    record_addresses(conn, stored_uses(rows))
 
 
 _V2 = (

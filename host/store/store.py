@@ -59,19 +59,16 @@ _MESSAGE_COLUMNS = (
     "m.flagged, m.snippet, m.size, m.message_id_header, m.in_reply_to, m.refs, m.parse_note, m.provider_data, "
     "b.body_text, b.body_html, b.headers, b.raw"
 )
-_UPSERT_MESSAGE = """
-    INSERT INTO messages (id, thread_id, date, subject, sender, to_addrs, cc_addrs, bcc_addrs, reply_to, unread,
-        flagged, has_attachments, snippet, size, message_id_header, in_reply_to, refs, parse_note, provider_data)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-    ON CONFLICT (id) DO UPDATE SET
-        thread_id = excluded.thread_id, date = excluded.date, subject = excluded.subject, sender = excluded.sender,
-        to_addrs = excluded.to_addrs, cc_addrs = excluded.cc_addrs, bcc_addrs = excluded.bcc_addrs,
-        reply_to = excluded.reply_to, unread = excluded.unread, flagged = excluded.flagged,
-        has_attachments = excluded.has_attachments, snippet = excluded.snippet, size = excluded.size,
-        message_id_header = excluded.message_id_header, in_reply_to = excluded.in_reply_to, refs = excluded.refs,
-        parse_note = excluded.parse_note, provider_data = excluded.provider_data
-    RETURNING num
-"""
+_MESSAGE_FIELDS = (
+    "id, thread_id, date, subject, sender, to_addrs, cc_addrs, bcc_addrs, reply_to, unread, flagged, has_attachments,"
+    " snippet, size, message_id_header, in_reply_to, refs, parse_note, provider_data"
+)
+_INSERT_MESSAGE = f"INSERT INTO messages (num, {_MESSAGE_FIELDS}) VALUES ({', '.join('?' * 20)})"
+_UPDATE_MESSAGE = (
+    "UPDATE messages SET "
+    + ", ".join(f"{field.strip()} = ?" for field in _MESSAGE_FIELDS.split(","))
+    + " WHERE num = ?"
+)
 
 
 def new_key() -> bytes:
@@ -282,45 +279,60 @@ class MailStore:
             self._upsert([_scrubbed(m) for m in messages])
 
     def _upsert(self, messages: Sequence[Message]) -> None:
+        # One statement per table for the whole batch (executemany), nums chosen here rather than read
+        # back row by row: a statement per row is what the writer thread spends its time on, and each
+        # one hands the interpreter lock back and forth with the thread that parses the next page.
+        batch = list({m.id: m for m in messages}.values())  # an id twice in a batch: the last one wins
         with self._writing() as conn:
-            existing = _existing_ids(conn, [m.id for m in messages])
-            stale_entries = set()
-            entries: dict[int, tuple[Any, ...]] = {}
-            new_rows = []
-            for message in messages:
+            existing = _existing_nums(conn, [m.id for m in batch])
+            next_num = conn.execute("SELECT coalesce(max(num), 0) + 1 FROM messages").fetchone()[0]
+            inserted, updated, bodies, links, attachments, entries, seen = [], [], [], [], [], [], []
+            for message in batch:
                 row = _message_row(message)
-                num = conn.execute(_UPSERT_MESSAGE, row).fetchone()[0]
-                if message.id in existing:
-                    conn.execute("DELETE FROM message_folders WHERE message_id = ?", (message.id,))
-                    conn.execute("DELETE FROM attachments WHERE message_id = ?", (message.id,))
-                    if num not in entries:
-                        stale_entries.add(num)
+                num = existing.get(message.id)
+                if num is None:
+                    num, next_num = next_num, next_num + 1
+                    inserted.append((num, *row))
+                    seen.extend(_address_uses(message, row[2]))
                 else:
-                    existing.add(message.id)
-                    new_rows.append((row[2], row[4], row[5], row[6]))
-                conn.execute(
-                    "INSERT OR REPLACE INTO message_bodies (num, body_text, body_html, headers, raw)"
-                    " VALUES (?, ?, ?, ?, ?)",
-                    (num, message.body_text, message.body_html, codec.dumps(message.headers), message.raw),
+                    updated.append((*row, num))
+                bodies.append((num, message.body_text, message.body_html, codec.dumps(message.headers), message.raw))
+                links.extend(
+                    (message.id, f, i, row[2], message.unread) for i, f in enumerate(dict.fromkeys(message.folder_ids))
                 )
-                _link_folders(conn, message.id, message.folder_ids, row[2], message.unread)
+                attachments.extend(
+                    (message.id, i, a.id, a.filename, a.content_type, a.size, a.content_id, a.inline, a.kind, a.url)
+                    for i, a in enumerate(message.attachments)
+                )
+                entries.append(
+                    (
+                        num,
+                        message.subject,
+                        _index_addresses([message.sender] if message.sender else []),
+                        _index_addresses(message.to + message.cc + message.bcc),
+                        _index_body(message),
+                    )
+                )
+            conn.executemany(_INSERT_MESSAGE, inserted)
+            if updated:
+                conn.executemany(_UPDATE_MESSAGE, updated)
+                replaced = [(message_id,) for message_id, *_ in updated]
+                conn.executemany("DELETE FROM message_folders WHERE message_id = ?", replaced)
+                conn.executemany("DELETE FROM attachments WHERE message_id = ?", replaced)
+            conn.executemany(
+                "INSERT OR REPLACE INTO message_bodies (num, body_text, body_html, headers, raw)"
+                " VALUES (?, ?, ?, ?, ?)",
+                bodies,
+            )
+            _link_folders(conn, links)
+            if attachments:
                 conn.executemany(
                     "INSERT INTO attachments (message_id, position, id, filename, content_type, size, content_id,"
                     " inline, kind, url) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [
-                        (message.id, i, a.id, a.filename, a.content_type, a.size, a.content_id, a.inline, a.kind, a.url)
-                        for i, a in enumerate(message.attachments)
-                    ],
+                    attachments,
                 )
-                entries[num] = (
-                    num,
-                    message.subject,
-                    _index_addresses([message.sender] if message.sender else []),
-                    _index_addresses(message.to + message.cc + message.bcc),
-                    _index_body(message),
-                )
-            record_addresses(conn, new_rows)
-            _write_index(conn, stale_entries, entries.values())
+            record_addresses(conn, seen)
+            _write_index(conn, [row[-1] for row in updated], entries)
 
     def apply_updates(self, updates: Sequence[MessageUpdate]) -> None:
         """Set folders and flags of stored messages; updates for unknown ids are skipped."""
@@ -333,7 +345,10 @@ class MailStore:
                 if row is None:
                     continue
                 conn.execute("DELETE FROM message_folders WHERE message_id = ?", (update.id,))
-                _link_folders(conn, update.id, update.folder_ids, row[0], update.unread)
+                _link_folders(
+                    conn,
+                    [(update.id, f, i, row[0], update.unread) for i, f in enumerate(dict.fromkeys(update.folder_ids))],
+                )
 
     def delete_messages(self, ids: Sequence[str]) -> None:
         """Forget messages, with their bodies, folder links, attachments and cached contents."""
@@ -360,7 +375,7 @@ class MailStore:
 
     def existing_ids(self, ids: Sequence[str]) -> set[str]:
         with self._reading() as conn:
-            return _existing_ids(conn, ids)
+            return set(_existing_nums(conn, ids))
 
     def ids_by_header(self, message_id_header: str) -> list[str]:
         """Stored messages with this ``Message-ID`` header: after a crash while sending, whether the
@@ -764,14 +779,13 @@ def _store_errors() -> Iterator[None]:
 # -- rows to and from the model ----------------------------------------------------------------
 
 
-def _existing_ids(conn: Any, ids: Sequence[str]) -> set[str]:
-    found: set[str] = set()
+def _existing_nums(conn: Any, ids: Sequence[str]) -> dict[str, int]:
+    """The stored ones of ``ids``, with their nums."""
+    found: dict[str, int] = {}
     unique = list(dict.fromkeys(ids))
     for start in range(0, len(unique), 500):  # stay under SQLite's bound-parameter limit
         chunk = unique[start : start + 500]
-        found.update(
-            r[0] for r in conn.execute(f"SELECT id FROM messages WHERE id IN ({','.join('?' * len(chunk))})", chunk)
-        )
+        found.update(conn.execute(f"SELECT id, num FROM messages WHERE id IN ({','.join('?' * len(chunk))})", chunk))
     return found
 
 
@@ -799,11 +813,17 @@ def _message_row(m: Message) -> tuple[Any, ...]:
     )
 
 
-def _link_folders(conn: Any, message_id: str, folder_ids: Sequence[str], date: int, unread: bool) -> None:
+def _link_folders(conn: Any, links: Sequence[tuple[str, str, int, int, bool]]) -> None:
+    """``(message id, folder id, position, date, unread)`` rows; a message's folder ids unique."""
     conn.executemany(
-        "INSERT INTO message_folders (message_id, folder_id, position, date, unread) VALUES (?, ?, ?, ?, ?)",
-        [(message_id, f, i, date, unread) for i, f in enumerate(dict.fromkeys(folder_ids))],
+        "INSERT INTO message_folders (message_id, folder_id, position, date, unread) VALUES (?, ?, ?, ?, ?)", links
     )
+
+
+def _address_uses(message: Message, date: int) -> list[tuple[str, str, int]]:
+    """What the address book counts of a new message: everyone in its From, To and Cc."""
+    people = ([message.sender] if message.sender else []) + list(message.to) + list(message.cc)
+    return [(a.email, a.name, date) for a in people if a.email]
 
 
 def _scrubbed(value: Any) -> Any:
