@@ -1,7 +1,8 @@
 """The calendar view with the real Zoom meetings plugin, against the Zoom and TestMail emulators: "Add Zoom
 meeting" in the editor, then cancel (the meeting is deleted again) or save (it is kept, moved to the time
-saved); dragging an event that has a meeting moves the meeting, Undo moves it back, and a move the calendar
-refuses leaves the meeting where it was. The view knows nothing of Zoom: the host's write path does this."""
+saved); a new title or repeat in the editor reaches the meeting; dragging an event that has a meeting moves
+the meeting, Undo moves it back, and a move the calendar refuses leaves the meeting where it was. The view
+knows nothing of Zoom: the host's write path does this."""
 
 from __future__ import annotations
 
@@ -152,6 +153,21 @@ def test_saving_keeps_the_meeting_at_the_time_saved(view, qtbot, zoom, emulator,
     assert saved().start == later and saved().online_meeting.meeting_id == str(meeting["id"])
     assert meeting["start_time"] == later.astimezone(dt.UTC).strftime(ZOOM_TIME) and meeting["duration"] == 60
     assert meeting["id"] in zoom.state.meetings and not zoom.state.deleted_meetings
+
+
+def test_a_new_title_and_repeat_in_the_editor_reach_the_meeting(view, qtbot, zoom, emulator) -> None:
+    (meeting,) = zoom.state.meetings.values()
+    editor = view.open_event(hit(view.grid, "Zoom sync")[1])
+    assert ADD_MEETING not in editor.action_buttons, "it has its meeting"
+    editor.title.setText("Zoom sync (weekly)")
+    editor.repeat.setCurrentIndex(editor.repeat.findData("WEEKLY"))
+    editor.ends.setCurrentIndex(2)
+    editor.count.setValue(6)
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(zoom.log.find("PATCH", f"/v2/meetings/{meeting['id']}")), timeout=10000)
+    assert meeting["topic"] == "Zoom sync (weekly)" and meeting["type"] == 8
+    assert meeting["recurrence"]["type"] == 2 and meeting["recurrence"]["end_times"] == 6
+    qtbot.waitUntil(lambda: server_event(emulator, "zoom-sync").title == "Zoom sync (weekly)", timeout=10000)
 
 
 def test_dragging_an_event_moves_its_meeting_and_undo_moves_it_back(view, window, qtbot, zoom, emulator) -> None:
