@@ -221,9 +221,10 @@ class ZoomSettingsPage(QWidget):
             self.show_state()
             self.context.show_error(error)
 
-        self.sign_in_task = self.context.tasks.run(
-            sign_in(self.store, sandbox_url=sandbox_url, open_browser=browser), done, failed
-        )
+        task = self.context.tasks.run(sign_in(self.store, sandbox_url=sandbox_url, open_browser=browser), done, failed)
+        # A page that goes (its window closed) stops listening for the browser rather than leave a port open.
+        self.destroyed.connect(lambda *_: task.cancel())
+        self.sign_in_task = task
         self.show_state()
 
     def cancel_sign_in(self) -> None:
