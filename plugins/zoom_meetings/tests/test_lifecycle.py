@@ -74,7 +74,8 @@ async def test_a_new_title_and_recurrence_reach_the_meeting(session, zoom, sched
 async def test_a_change_the_meeting_does_not_hold_sends_nothing_to_zoom(session, zoom, testmail, scheduled) -> None:
     cache = session.require_calendars()
     zoom.log.clear()
-    await cache.update_event(attrs.evolve(scheduled, location="Room 4.01, and on Zoom"))
+    noted = scheduled.description + "\nRecording of last time: https://zoom.us/rec/share/abc"
+    await cache.update_event(attrs.evolve(scheduled, location="Room 4.01, and on Zoom", description=noted))
     assert not patches(zoom) and testmail.log.find("PUT", f"/events/{scheduled.id}")
 
 

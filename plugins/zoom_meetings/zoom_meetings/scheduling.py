@@ -94,9 +94,13 @@ def strip_invitation(description: str) -> str:
 
 
 def meeting_state(event: Event) -> dict[str, Any]:
-    """What of ``event`` its meeting holds: the fields an update sends (raises ValueError for a rule that
-    cannot be read)."""
-    return update_body(meeting_request(event, None))
+    """What of ``event`` its meeting must follow: topic, time, length, time zone and recurrence (raises
+    ValueError for a rule that cannot be read). Not the agenda: a note added to the description (a
+    recording's link, a phone number) is not worth a request that could fail the edit; the agenda goes
+    along with the next change that is."""
+    state = update_body(meeting_request(event, None))
+    del state["agenda"]
+    return state
 
 
 def with_meeting(event: Event, meeting: OnlineMeeting) -> Event:
