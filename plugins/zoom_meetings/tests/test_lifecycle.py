@@ -147,6 +147,18 @@ async def test_taking_the_meeting_out_of_the_event_deletes_it(session, zoom, sch
     assert meeting_of(written) is None and zoom.state.meetings == {}
 
 
+async def test_a_delegate_moving_the_owners_event_moves_the_owners_meeting(host, session, zoom, testmail) -> None:
+    cache = session.require_calendars()
+    event = new_event("delegated-lena")
+    written = (await add_meeting(zoom_provider(host), cache, event, cache.calendar("delegated-lena"))).event
+    (meeting,) = zoom.state.meetings.values()
+    assert meeting["host_email"] == "lena.schmidt@example.com"
+    later = START + dt.timedelta(days=1)
+    await cache.update_event(attrs.evolve(written, start=later, end=later + dt.timedelta(minutes=30)))
+    assert meeting["start_time"] == later.strftime(ZOOM_TIME) and meeting["host_email"] == "lena.schmidt@example.com"
+    assert testmail.state.events[written.id].start == later
+
+
 async def test_someone_elses_meeting_is_left_alone_and_the_event_still_moves(host, session, zoom, testmail) -> None:
     """Lena's meeting in her calendar, after she withdrew the scheduling privilege: Zoom refuses the PATCH,
     the event moves anyway (the meeting is hers to move)."""
