@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import weakref
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
@@ -31,8 +32,88 @@ BATCH_RETRIES = 5
 INLINE_RETRIES = 8
 MAX_INLINE_WAIT = 5.0
 
+#: How much faster than the pace learnt from the last throttle each accepted request lets the next go:
+#: the budget may have grown (other clients of the mailbox stopped), and only probing finds out.
+PACE_GROWTH = 1.005
+#: The slowest pace ever kept (requests a second), whatever a throttle suggests.
+MIN_PACE = 0.1
+#: Seconds with nothing in flight after which the pace learnt is forgotten: the budget refills meanwhile.
+IDLE_RESET = 5.0
+
+
+class MailboxGate:
+    """Exchange's limits as this client keeps them for one mailbox: at most four requests in flight,
+    everything paused while a ``Retry-After`` runs, and a pace learnt from the throttling.
+
+    Graph answers a request over the mailbox's budget with 429 and a ``Retry-After`` of whole
+    seconds, which is longer than the budget needs to let one more request through: every throttle
+    leaves the budget unused for the rest of that second. So after a second throttle the gate spaces
+    requests at the rate the budget allowed between the two (accepted requests over the time), lets
+    the pause's worth of requests go at once when it ends, and speeds up a little with every accepted
+    request until the next throttle says where the budget is. A client never throttled is never paced.
+    """
+
+    def __init__(self) -> None:
+        self._slots = asyncio.Semaphore(MAX_CONCURRENCY)
+        self.pace: float | None = None  # requests a second; None: as fast as the slots allow
+        self._resume_at = 0.0
+        self._next_at = 0.0
+        self._window_start: float | None = None  # when the last throttle came
+        self._accepted = 0  # requests accepted since then
+        self._burst = 0  # requests that may go unspaced once the pause ends
+        self._in_flight = 0
+        self._idle_since = 0.0
+
+    @contextlib.asynccontextmanager
+    async def slot(self, cost: int = 1) -> AsyncIterator[None]:
+        """Hold one of the four slots for a request worth ``cost`` metered requests (a batch: its parts)."""
+        loop = asyncio.get_running_loop()
+        while (wait := max(self._resume_at, self._next_at if self._burst < cost else 0.0) - loop.time()) > 0:
+            await asyncio.sleep(wait)
+        now = loop.time()
+        if self._in_flight == 0 and now - max(self._idle_since, self._resume_at) > IDLE_RESET:
+            self.pace, self._window_start, self._accepted, self._burst = None, None, 0, 0
+        if self.pace is not None:
+            # The next request after this one waits for the budget this one takes, burst or not.
+            self._next_at = (now if self._burst >= cost else max(self._next_at, now)) + cost / self.pace
+            self._burst = max(self._burst - cost, 0)
+        async with self._slots:
+            self._in_flight += 1
+            try:
+                yield
+            finally:
+                self._in_flight -= 1
+                self._idle_since = loop.time()
+
+    def accepted(self, count: int = 1) -> None:
+        self._accepted += count
+        if self.pace is not None:
+            self.pace *= PACE_GROWTH**count
+
+    def throttled(self, retry_after: float, *, refused: int = 1, learn: bool = True) -> None:
+        """``refused`` requests answered 429 with ``retry_after``: every request waits it out. After it
+        the budget has refilled by ``retry_after`` seconds of the pace, so that many requests go at once
+        before the pace resumes. ``learn=False``: the answer of a burst (a batch's parts all sent at
+        once), which says the budget ran out but not that the pace is too fast."""
+        now = asyncio.get_running_loop().time()
+        if self.pace is not None and refused:
+            self._next_at -= refused / self.pace  # what they did not use of the budget, for the next ones
+        if now < self._resume_at:
+            # Sent before the pause began (nothing is sent during one): it says nothing new.
+            self._resume_at = max(self._resume_at, now + retry_after)
+            return
+        self._resume_at = now + retry_after
+        if learn and self._window_start is not None and now > self._window_start:
+            estimate = self._accepted / (now - self._window_start)
+            # At most a fifth slower a throttle: a window with waits of our own in it underestimates.
+            self.pace = max(MIN_PACE, estimate if self.pace is None else max(estimate, self.pace * 0.8))
+        if self.pace is not None:
+            self._burst = round(retry_after * self.pace)
+        self._window_start, self._accepted = now, 0
+
+
 # One gate per mailbox, shared by the mail and calendar sessions of an account (they share its client).
-_GATES: weakref.WeakKeyDictionary[httpx.AsyncClient, asyncio.Semaphore] = weakref.WeakKeyDictionary()
+_GATES: weakref.WeakKeyDictionary[httpx.AsyncClient, MailboxGate] = weakref.WeakKeyDictionary()
 
 
 @attrs.frozen
@@ -100,7 +181,7 @@ class GraphClient:
         self.prefer = ", ".join((IMMUTABLE_IDS, *prefer))
         gate = _GATES.get(connection.http)
         if gate is None:
-            gate = _GATES[connection.http] = asyncio.Semaphore(MAX_CONCURRENCY)
+            gate = _GATES[connection.http] = MailboxGate()
         self.gate = gate
 
     def url(self, path: str) -> str:
@@ -122,27 +203,33 @@ class GraphClient:
         headers: dict[str, str] | None = None,
         prefer: Sequence[str] = (),
         cursor: bool = False,
+        cost: int = 1,
     ) -> httpx.Response:
         """One request; raises the host's error for anything but 2xx.
 
         A short throttle (429 with a Retry-After of at most ``MAX_INLINE_WAIT``) is waited out here, a
         few times, as Microsoft's own SDKs do: the calls that make up one provider operation (a page
         and its batches) then do not lose the work already done. Longer ones go to the sync engine,
-        which pauses every call.
+        which pauses every call. Either way the mailbox's gate holds back every other request meanwhile.
+        ``cost``: how many metered requests this one is (a batch's parts are metered one by one).
         """
         all_headers = {"Prefer": ", ".join((self.prefer, *prefer)), **(headers or {})}
         for attempt in range(INLINE_RETRIES + 1):
             try:
-                async with self.gate:
+                async with self.gate.slot(cost):
                     response = await self.connection.http.request(
                         method, self.url(path), params=params, json=json, content=content, headers=all_headers
                     )
             except httpx.TransportError as error:
                 raise TransientError(f"Microsoft 365 could not be reached ({type(error).__name__}).") from error
             wait = _retry_after(response.headers, default=MAX_INLINE_WAIT + 1)
-            if response.status_code != 429 or wait > MAX_INLINE_WAIT or attempt == INLINE_RETRIES:
+            if response.status_code != 429:
+                if cost == 1:  # a batch reports its parts itself (see _batch)
+                    self.gate.accepted()
                 break
-            await asyncio.sleep(wait)  # outside the gate: the slot is free for others meanwhile
+            self.gate.throttled(wait)
+            if wait > MAX_INLINE_WAIT or attempt == INLINE_RETRIES:
+                break
         if response.status_code >= 400:
             try:
                 body = response.json()
@@ -196,7 +283,7 @@ class GraphClient:
         pending = chunk
         stalled = 0  # rounds in a row in which nothing got through
         while True:
-            body = await self.json("POST", "$batch", json={"requests": pending})
+            body = await self.json("POST", "$batch", json={"requests": pending}, cost=len(pending))
             by_id = {item["id"]: item for item in pending}
             before, pending, wait = len(by_id), [], 0.0
             for answer in body.get("responses", []):
@@ -204,12 +291,14 @@ class GraphClient:
                 if result.status == 429:
                     pending.append(by_id[result.id])
                     wait = max(wait, _retry_after(result.headers, default=MAX_INLINE_WAIT + 1))
+            self.gate.accepted(before - len(pending))
+            if pending:
+                self.gate.throttled(wait, refused=len(pending), learn=False)
             stalled = stalled + 1 if len(pending) == before else 0
             # Under a budget a batch gets through a part at a time: go on while it moves. Long throttles
             # go to the engine (the 429 answers stay in the results and raise there).
             if not pending or wait > MAX_INLINE_WAIT or stalled > BATCH_RETRIES:
                 break
-            await asyncio.sleep(wait)
         return [done[item["id"]] for item in chunk]
 
     async def batch_values(self, requests: Sequence[dict[str, Any]], *, cursor: bool = False) -> list[Any]:
