@@ -80,23 +80,26 @@ def _provider(connection: Any, page_size: int) -> M365MailProvider:
     return provider
 
 
-async def listing_rate(url: str, page_size: int) -> float:
-    """Messages a second the provider lists and parses, nothing stored: the provider's own bound."""
+async def listing_rate(url: str, page_size: int) -> tuple[float, float]:
+    """Messages a second the provider lists and parses, nothing stored: the provider's own bound; and the
+    client's CPU milliseconds a message (the emulator's process is not counted)."""
     connection = await open_connection(url)
     try:
         provider = _provider(connection, page_size)
-        began, count, token = time.perf_counter(), 0, None
+        began, cpu, count, token = time.perf_counter(), time.process_time(), 0, None
         while True:
             page = await provider.list_messages(page_token=token, since=None)
             count += len(page.messages)
             token = page.next_page_token
             if not token:
-                return count / (time.perf_counter() - began)
+                return count / (time.perf_counter() - began), (time.process_time() - cpu) * 1000 / count
     finally:
         await connection.http.aclose()
 
 
-async def sync_rate(url: str, tmp: Path, page_size: int, name: str = "synced.db") -> tuple[float, int, list]:
+async def sync_rate(url: str, tmp: Path, page_size: int, name: str = "synced.db") -> tuple[float, int, float, list]:
+    """Messages a second into a new store, their count, the client's CPU milliseconds a message (all its
+    threads: the store writes from a worker thread), and the requests' answers seen by the client."""
     answers: list[tuple[str, int]] = []
 
     async def seen(response: Any) -> None:
@@ -112,16 +115,17 @@ async def sync_rate(url: str, tmp: Path, page_size: int, name: str = "synced.db"
     connection.http.event_hooks["response"].append(seen)
     try:
         with MailStore.open(tmp / name, new_key()) as store:
-            began = time.perf_counter()
+            began, cpu = time.perf_counter(), time.process_time()
             try:
                 await SyncEngine(_provider(connection, page_size), store).sync()
             except RateLimited:
                 answers.append(("unhandled", 429))
-            elapsed = time.perf_counter() - began
+            elapsed, cpu = time.perf_counter() - began, time.process_time() - cpu
             total = store.count()[0]
     finally:
         await connection.http.aclose()
-    return total / elapsed if elapsed else 0.0, total, [(elapsed, *a) for a in answers]
+    cpu_ms = cpu * 1000 / total if total else 0.0
+    return total / elapsed if elapsed else 0.0, total, cpu_ms, [(elapsed, *a) for a in answers]
 
 
 async def first_page(url: str, tmp: Path, page_size: int) -> dict[str, Any]:
@@ -172,8 +176,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         tmp = Path(name)
         raw = raw_insert_rate(args.messages, tmp)
         with emulator(args.messages) as url:
-            listed = asyncio.run(listing_rate(url, args.page_size))
-            synced, total, _ = asyncio.run(sync_rate(url, tmp, args.page_size))
+            listed, listing_cpu = asyncio.run(listing_rate(url, args.page_size))
+            synced, total, sync_cpu, _ = asyncio.run(sync_rate(url, tmp, args.page_size))
         figures.update(
             messages=total,
             raw_insert_per_s=round(raw),
@@ -181,14 +185,17 @@ def main(argv: Sequence[str] | None = None) -> None:
             sync_per_s=round(synced),
             ratio=round(synced / raw, 3),
             ratio_to_provider_listing=round(synced / listed, 3),
+            listing_client_cpu_ms=round(listing_cpu, 3),
+            sync_client_cpu_ms=round(sync_cpu, 3),
         )
         print(f"raw store insert:        {raw:9.0f} messages/s")
         print(f"provider listing only:   {listed:9.0f} messages/s (pages of structured messages, nothing stored)")
         print(f"end-to-end sync:         {synced:9.0f} messages/s ({total} messages)")
         print(f"sync / raw insert:       {synced / raw:9.3f}   (target >= 0.5)")
+        print(f"client CPU a message:    {listing_cpu:9.3f} ms listing, {sync_cpu:.3f} ms syncing (not the emulator)")
 
         with emulator(args.rate_messages, args.rate) as url:
-            _, metered, answers = asyncio.run(sync_rate(url, tmp, args.page_size, "metered.db"))
+            _, metered, _, answers = asyncio.run(sync_rate(url, tmp, args.page_size, "metered.db"))
         elapsed = answers[-1][0] if answers else 0.0
         accepted = sum(1 for _, path, status in answers if status < 400 and path.startswith("/v1.0/"))
         throttled = sum(1 for _, _, status in answers if status == 429)

@@ -197,6 +197,8 @@ class M365MailProvider:
         # The listing under way (see current_cursor) and the ids it brought.
         self._listing: str | None = None
         self._listed: set[str] = set()
+        # The next listing page, asked for while the last one was read (see list_messages).
+        self._ahead: tuple[str, asyncio.Future[Any]] | None = None
 
     # -- folders ----------------------------------------------------------------------------------
 
@@ -309,22 +311,39 @@ class M365MailProvider:
         return [message_from_graph(item) for item in await self.graph.batch_values(requests)]
 
     async def list_messages(self, *, page_token: str | None, since: dt.datetime | None) -> MessagePage:
-        if page_token:
-            page = await self.graph.get(page_token)
+        """A page of the listing. Its next page is asked for before this one is read into messages, so
+        that the server works on it meanwhile: the next call (the sync engine makes it at once) finds it
+        on its way. Nothing is stored by the read-ahead itself; an error it met is raised by that call."""
+        ahead, self._ahead = self._ahead, None
+        if ahead is not None and ahead[0] == page_token:
+            page = await ahead[1]
         else:
-            params = {
-                "$select": WHOLE,
-                "$expand": ATTACHMENTS,
-                "$orderby": "receivedDateTime desc",
-                "$top": str(self.limits.page_size),
-            }
-            if since is not None:
-                params["$filter"] = f"receivedDateTime ge {since.astimezone(dt.UTC).strftime('%Y-%m-%dT%H:%M:%SZ')}"
-            page = await self.graph.get("me/messages", params=params)
+            if ahead is not None:
+                ahead[1].cancel()
+            page = await self._listing_page(page_token, since)
+        link = page.get("@odata.nextLink")
+        token = self.graph.relative(link) if link else None
+        if token is not None:
+            task = asyncio.ensure_future(self.graph.get(token))
+            # Retrieved here if never asked for (the sync stopped), so it is not reported as lost.
+            task.add_done_callback(lambda done: done.cancelled() or done.exception())
+            self._ahead = (token, task)
         messages = [message_from_graph(item) for item in page.get("value", [])]
         self._listed.update(m.id for m in messages)
-        link = page.get("@odata.nextLink")
-        return MessagePage(tuple(messages), self.graph.relative(link) if link else None)
+        return MessagePage(tuple(messages), token)
+
+    async def _listing_page(self, page_token: str | None, since: dt.datetime | None) -> dict[str, Any]:
+        if page_token:
+            return await self.graph.get(page_token)
+        params = {
+            "$select": WHOLE,
+            "$expand": ATTACHMENTS,
+            "$orderby": "receivedDateTime desc",
+            "$top": str(self.limits.page_size),
+        }
+        if since is not None:
+            params["$filter"] = f"receivedDateTime ge {since.astimezone(dt.UTC).strftime('%Y-%m-%dT%H:%M:%SZ')}"
+        return await self.graph.get("me/messages", params=params)
 
     async def get_message(self, message_id: str) -> Message:
         meta, raw, attachments = await self.graph.batch_values(
@@ -675,7 +694,10 @@ class M365MailProvider:
         raise NotSupported(PROVIDER, "signatures on the server (the host keeps them)")
 
     async def aclose(self) -> None:
-        """Nothing to release: the HTTP client belongs to the host."""
+        """Stop a listing page read ahead; the HTTP client belongs to the host."""
+        if self._ahead is not None:
+            self._ahead[1].cancel()
+            self._ahead = None
 
 
 # -- rules ------------------------------------------------------------------------------------------------
