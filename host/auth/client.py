@@ -7,6 +7,8 @@ after a refresh never leaves the secret store with a refresh token the server al
 
 from __future__ import annotations
 
+import asyncio
+import weakref
 from typing import Any
 
 from authlib.integrations.base_client import OAuthError
@@ -17,13 +19,23 @@ from host.model.account import Account
 from host.providers import AccountType, ProviderConnection
 from host.secrets import SecretStore, load_token, save_token
 
+#: One refresh at a time for an account, per event loop: two clients of one account in one process (a Zoom
+#: Mail user's mail provider and the Zoom plugins' client) must not both spend one single-use refresh token.
+_REFRESHING: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, asyncio.Lock]] = weakref.WeakKeyDictionary()
+
+
+def _refresh_lock(account: Account) -> asyncio.Lock:
+    locks = _REFRESHING.setdefault(asyncio.get_running_loop(), {})
+    return locks.setdefault(account.key, asyncio.Lock())
+
 
 class AccountHttpClient(AsyncOAuth2Client):
     """An httpx.AsyncClient that signs every request with the account's token and keeps it fresh.
 
-    Before refreshing an expired token it looks in the secret store: another host process (the CLI
-    beside the UI) may have refreshed first, and with single-use refresh tokens (Zoom, Microsoft)
-    the one in memory is then revoked already. A refresh the server refuses (the user revoked
+    Before refreshing an expired token it looks in the secret store: another client of the account
+    (the clients of one process take turns) or another host process (the CLI beside the UI) may have
+    refreshed first, and with single-use refresh tokens (Zoom, Microsoft) the one in memory is then
+    revoked already. A refresh the server refuses (the user revoked
     access) raises AuthError instead of authlib's own errors, so providers and the UI see one kind
     of sign-in failure.
     """
@@ -37,18 +49,20 @@ class AccountHttpClient(AsyncOAuth2Client):
         save_token(self.store, self.account, token)
 
     async def ensure_active_token(self, token: Any) -> None:
-        if token.is_expired(leeway=self.leeway):
+        if not token.is_expired(leeway=self.leeway):
+            return
+        async with _refresh_lock(self.account):
             saved = load_token(self.store, self.account)
             if saved is not None and saved.get("refresh_token") != token.get("refresh_token"):
                 self.token = saved
                 token = self.token
-        try:
-            await super().ensure_active_token(token)
-        except OAuthError as error:
-            raise AuthError(
-                f"The sign-in of {self.account.email} is no longer valid ({error.error}).",
-                hint="Sign in again.",
-            ) from error
+            try:
+                await super().ensure_active_token(token)
+            except OAuthError as error:
+                raise AuthError(
+                    f"The sign-in of {self.account.email} is no longer valid ({error.error}).",
+                    hint="Sign in again.",
+                ) from error
 
 
 def authorised_client(

@@ -97,3 +97,28 @@ async def test_the_zoom_mail_users_policy_goes_with_its_account(
     assert saved_check(store) is None, "the policy went with the account"
     await accounts.add("testmail", sandbox_url=testmail_url, open_browser=headless_browser, timeout=20)
     assert accounts.restrictions() == [], "nobody is signed in to Zoom now"
+
+
+async def test_the_mail_and_the_zoom_clients_take_turns_to_refresh_the_one_token(
+    make_host, store, zoommail, zoommail_url
+) -> None:
+    """Zoom's refresh tokens are single-use: when the token has expired by the time the app opens the
+    account, the policy read's client and the mail provider's must not both spend the same one."""
+    import asyncio
+    import json
+
+    accounts = Accounts(make_host(zoommail_plugin, zoom_workplace_plugin), store)
+    signed_in = await accounts.add("zoommail", sandbox_url=zoommail_url, open_browser=headless_browser, timeout=20)
+    await POLICY_READS.running(store)
+    expired = {**load_token(store, signed_in.account), "expires_at": 1}
+    store.set(f"{signed_in.account.key}/oauth-token", json.dumps(expired))
+
+    session = await accounts.open()  # starts the policy read, whose client refreshes
+    try:
+        folders, checked = await asyncio.gather(session.mail.list_folders(), POLICY_READS.running(store))
+    finally:
+        await session.aclose()
+
+    assert folders and not checked.error
+    refreshes = [r for r in zoommail.log.find("POST", "/oauth/token") if "grant_type=refresh_token" in r.text]
+    assert [r.status for r in refreshes] == [200], "one refresh, its new token taken by the other client"
