@@ -35,9 +35,8 @@ class AccountHttpClient(AsyncOAuth2Client):
     Before refreshing an expired token it looks in the secret store: another client of the account
     (the clients of one process take turns) or another host process (the CLI beside the UI) may have
     refreshed first, and with single-use refresh tokens (Zoom, Microsoft) the one in memory is then
-    revoked already. A refresh the server refuses (the user revoked
-    access) raises AuthError instead of authlib's own errors, so providers and the UI see one kind
-    of sign-in failure.
+    revoked already. A refresh the server refuses (the user revoked access) raises AuthError instead
+    of authlib's own errors, so providers and the UI see one kind of sign-in failure.
     """
 
     def __init__(self, account: Account, store: SecretStore, **options: Any) -> None:
