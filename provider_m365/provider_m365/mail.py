@@ -51,6 +51,7 @@ from host.model.mail import (
 )
 from host.providers.connection import ProviderConnection, ProviderLimits
 from host.providers.mail import ChangePage, MessagePage, MessageUpdate
+from host.providers.read_ahead import ReadAhead
 from provider_m365.account import MAIL_CAPABILITIES
 from provider_m365.graph import GraphClient, graph_error
 from provider_m365.timezones import to_windows, zone
@@ -198,7 +199,7 @@ class M365MailProvider:
         self._listing: str | None = None
         self._listed: set[str] = set()
         # The next listing page, asked for while the last one was read (see list_messages).
-        self._ahead: tuple[str, asyncio.Future[Any]] | None = None
+        self._ahead: ReadAhead[dict[str, Any]] = ReadAhead()
 
     # -- folders ----------------------------------------------------------------------------------
 
@@ -311,23 +312,14 @@ class M365MailProvider:
         return [message_from_graph(item) for item in await self.graph.batch_values(requests)]
 
     async def list_messages(self, *, page_token: str | None, since: dt.datetime | None) -> MessagePage:
-        """A page of the listing. Its next page is asked for before this one is read into messages, so
-        that the server works on it meanwhile: the next call (the sync engine makes it at once) finds it
-        on its way. Nothing is stored by the read-ahead itself; an error it met is raised by that call."""
-        ahead, self._ahead = self._ahead, None
-        if ahead is not None and ahead[0] == page_token:
-            page = await ahead[1]
-        else:
-            if ahead is not None:
-                ahead[1].cancel()
-            page = await self._listing_page(page_token, since)
+        """A page of the listing; its next page is asked for before this one is read into messages
+        (see :mod:`host.providers.read_ahead`): the next call, which the sync engine makes at once,
+        finds it on its way."""
+        page = await self._ahead.take(page_token, lambda: self._listing_page(page_token, since))
         link = page.get("@odata.nextLink")
         token = self.graph.relative(link) if link else None
         if token is not None:
-            task = asyncio.ensure_future(self.graph.get(token))
-            # Retrieved here if never asked for (the sync stopped), so it is not reported as lost.
-            task.add_done_callback(lambda done: done.cancelled() or done.exception())
-            self._ahead = (token, task)
+            self._ahead.start(token, lambda: self.graph.get(token))
         messages = [message_from_graph(item) for item in page.get("value", [])]
         self._listed.update(m.id for m in messages)
         return MessagePage(tuple(messages), token)
@@ -695,9 +687,7 @@ class M365MailProvider:
 
     async def aclose(self) -> None:
         """Stop a listing page read ahead; the HTTP client belongs to the host."""
-        if self._ahead is not None:
-            self._ahead[1].cancel()
-            self._ahead = None
+        self._ahead.cancel()
 
 
 # -- rules ------------------------------------------------------------------------------------------------

@@ -122,8 +122,9 @@ async def test_restart_resumes_the_backfill_where_it_stopped(emulator, connect, 
         assert_converged(store, served.state)
     listings = served.emulator.log.find("GET", "/mailbox/messages")
     listings = [r for r in listings if r.path.endswith("/mailbox/messages")]
-    assert len(listings) == 2
     assert all("pageToken" in r.query_params for r in listings)  # the first pages were not fetched again
+    # Pages 3 and 4 only: the provider's read-ahead of the interrupted session may land in the log too.
+    assert len({tuple(r.query_params["pageToken"]) for r in listings}) == 2
 
 
 async def test_quota_throttling_is_waited_out(emulator, connect, key, tmp_path):

@@ -13,6 +13,7 @@ from host.mime import build_message, outgoing_from_raw, parse_message
 from host.model.mail import Address, AutoReply, Draft, Folder, Message, OutgoingMessage, Rule, Signature
 from host.providers.connection import ProviderConnection, ProviderLimits
 from host.providers.mail import ChangePage, MailCapability, MessagePage, MessageUpdate
+from host.providers.read_ahead import ReadAhead
 from testprovider import names
 from testprovider.client import TestMailClient
 from testprovider.codec import from_json, to_json
@@ -78,6 +79,7 @@ class TestMailProvider:
     def __init__(self, connection: ProviderConnection) -> None:
         self.api = TestMailClient(connection)
         self.account = connection.account
+        self._ahead: ReadAhead[Any] = ReadAhead()
 
     async def list_folders(self) -> list[Folder]:
         data = await self.api.request("GET", "mailbox/folders")
@@ -87,13 +89,20 @@ class TestMailProvider:
         return str((await self.api.request("GET", "mailbox/profile"))["cursor"])
 
     async def list_messages(self, *, page_token: str | None, since: dt.datetime | None) -> MessagePage:
+        """A page; the next one is asked for before this one is parsed (host.providers.read_ahead)."""
+        data = await self._ahead.take((page_token, since), lambda: self._listing_page(page_token, since))
+        token = data.get("nextPageToken")
+        if token:
+            self._ahead.start((token, since), lambda: self._listing_page(token, since))
+        return MessagePage(tuple(message_from_json(m) for m in data["messages"]), token)
+
+    async def _listing_page(self, page_token: str | None, since: dt.datetime | None) -> Any:
         params: dict[str, str] = {"pageSize": str(self.limits.page_size), "format": "raw"}
         if page_token:
             params["pageToken"] = page_token
         if since is not None:
             params["since"] = since.isoformat()
-        data = await self.api.request("GET", "mailbox/messages", params=params)
-        return MessagePage(tuple(message_from_json(m) for m in data["messages"]), data.get("nextPageToken"))
+        return await self.api.request("GET", "mailbox/messages", params=params)
 
     async def get_message(self, message_id: str) -> Message:
         return message_from_json(await self.api.request("GET", f"mailbox/messages/{message_id}"))
@@ -212,4 +221,5 @@ class TestMailProvider:
         return [from_json(Signature, item) for item in data["signatures"]]
 
     async def aclose(self) -> None:
-        """Nothing to release: the HTTP client belongs to the host."""
+        """Stop a listing page read ahead; the HTTP client belongs to the host."""
+        self._ahead.cancel()

@@ -1,0 +1,52 @@
+"""A provider's request made before it is asked for: the next page of a listing, sent as soon as its
+token is known, so that the server works on it while the client reads the page it has.
+
+The sync engine asks for page N+1 while it writes page N, but a provider learns N+1's token only
+from page N's answer, and reads N into messages before it returns. Started with that token right
+after the answer came, the request for N+1 overlaps the reading (and a parser's work) with the
+server's. Nothing is stored by it: the engine's writes keep their order and crash consistency.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Coroutine, Hashable
+from typing import Any, Generic, TypeVar
+
+T = TypeVar("T")
+
+
+class ReadAhead(Generic[T]):
+    """At most one request made ahead of being asked for, by what it answers (a page's token, say).
+
+    ``take(key, make)`` awaits the one made ahead for ``key``, or makes it now; one made ahead for
+    another key, or on another event loop, is dropped. Errors come out of ``take`` as if it were made
+    then, so a throttled read-ahead is tried again by whoever retries ``take``.
+    """
+
+    def __init__(self) -> None:
+        self._key: Hashable = None
+        self._task: asyncio.Task[T] | None = None
+
+    async def take(self, key: Hashable, make: Callable[[], Coroutine[Any, Any, T]]) -> T:
+        task, self._task = self._task, None
+        if task is not None and self._key == key and task.get_loop() is asyncio.get_running_loop():
+            return await task
+        _drop(task)
+        return await make()
+
+    def start(self, key: Hashable, make: Callable[[], Coroutine[Any, Any, T]]) -> None:
+        self.cancel()
+        self._key = key
+        self._task = asyncio.get_running_loop().create_task(make())
+        # An answer nobody takes (the sync stopped first) must not be reported as never retrieved.
+        self._task.add_done_callback(lambda task: task.cancelled() or task.exception())
+
+    def cancel(self) -> None:
+        task, self._task = self._task, None
+        _drop(task)
+
+
+def _drop(task: asyncio.Task[Any] | None) -> None:
+    if task is not None and not task.get_loop().is_closed():
+        task.cancel()
