@@ -8,11 +8,13 @@ import datetime as dt
 import json
 import re
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
+
+T = TypeVar("T")
 
 GRAPH = "/v1.0"
 MAX_TOP = 1000
@@ -45,15 +47,27 @@ def bad_request(message: str, code: str = "ErrorInvalidRequest") -> GraphError:
     return GraphError(400, code, message)
 
 
+def _per_request(request: Request, name: str, read: Callable[[], T]) -> T:
+    """What ``read`` makes of the request, made once: a page asks it again for each of its items."""
+    key = f"odata.{name}"
+    if key not in request.scope:
+        request.scope[key] = read()
+    return request.scope[key]
+
+
 def prefer(request: Request) -> dict[str, str]:
     """The ``Prefer`` header's preferences: ``IdType="ImmutableId", odata.maxpagesize=50`` -> dict."""
-    found: dict[str, str] = {}
-    for header in request.headers.getlist("prefer"):
-        for item in header.split(","):
-            key, _, value = item.strip().partition("=")
-            if key:
-                found[key.strip().lower()] = value.strip().strip('"')
-    return found
+
+    def read() -> dict[str, str]:
+        found: dict[str, str] = {}
+        for header in request.headers.getlist("prefer"):
+            for item in header.split(","):
+                key, _, value = item.strip().partition("=")
+                if key:
+                    found[key.strip().lower()] = value.strip().strip('"')
+        return found
+
+    return _per_request(request, "prefer", read)
 
 
 def immutable_ids(request: Request) -> bool:
@@ -77,17 +91,26 @@ def skip(request: Request) -> int:
 
 
 def select(item: dict[str, Any], request: Request, always: Sequence[str] = ("id",)) -> dict[str, Any]:
-    fields = request.query_params.get("$select")
-    if not fields:
+    selected = _per_request(request, "select", lambda: _selected(request))
+    if selected is None:
         return item
-    wanted = {f.strip() for f in fields.split(",")} | set(always) | expanded(request)
+    wanted = selected | set(always)
     return {k: v for k, v in item.items() if k in wanted or k.startswith("@odata")}
 
 
-def expanded(request: Request) -> set[str]:
+def _selected(request: Request) -> frozenset[str] | None:
+    fields = request.query_params.get("$select")
+    return frozenset(f.strip() for f in fields.split(",")) | expanded(request) if fields else None
+
+
+def expanded(request: Request) -> frozenset[str]:
     """The navigation properties ``$expand`` names: ``attachments($select=id,name)`` -> {"attachments"}."""
-    text = re.sub(r"\([^)]*\)", "", request.query_params.get("$expand", ""))
-    return {name.strip() for name in text.split(",") if name.strip()}
+
+    def read() -> frozenset[str]:
+        text = re.sub(r"\([^)]*\)", "", request.query_params.get("$expand", ""))
+        return frozenset(name.strip() for name in text.split(",") if name.strip())
+
+    return _per_request(request, "expand", read)
 
 
 def context(request: Request, what: str) -> str:
