@@ -37,7 +37,8 @@ A view (the mail view, the calendar view, any plugin's pane or settings page) ge
 - ``context.secrets`` — the host's secret store (where the account's sign-in is), for a plugin that keeps a
   sign-in of its own beside it (the Zoom sign-in); ``context.sign_in_target(account_type)`` gives such a
   sign-in ``(open_browser, sandbox_url)``: the system browser and the real service, or in the demo the
-  emulator's unattended consent and its URL;
+  emulator's unattended consent and its URL; ``context.reopen_account()`` closes the open account and opens
+  it again, so that what an administrator turned off since (``feature_restrictions``) is off now;
 - ``context.notify_desktop(title, text)`` — a desktop notification (when the system has a tray);
 - ``context.layout`` — the shell's QSettings, for layout only (geometry and splitter state, under
   ``context.settings_group(view_id)``): never message or event content.
@@ -138,6 +139,7 @@ class ViewContext:
         session: AccountSession | None = None,
         secrets: SecretStore | None = None,
         sign_in_target: Callable[[str], tuple[Callable[[str], object], str | None]] | None = None,
+        reopen_account: Callable[[], None] | None = None,
         main_views: Callable[[], Mapping[str, QWidget]] = dict,
     ) -> None:
         self.host = host
@@ -154,6 +156,7 @@ class ViewContext:
         self.layout = layout
         self.secrets = secrets
         self._sign_in_target = sign_in_target or (lambda account_type: (webbrowser.open, None))
+        self._reopen_account = reopen_account or (lambda: None)
         #: the contact card on screen (``contact_cards.current``) and the hover delay before one
         self.contact_cards = ContactCards(self)
         signals.account_changed.connect(self._set_session)
@@ -259,6 +262,10 @@ class ViewContext:
     def sign_in_target(self, account_type: str) -> tuple[Callable[[str], object], str | None]:
         """``(open_browser, sandbox_url)`` for a plugin's own sign-in to ``account_type`` (see the module docstring)."""
         return self._sign_in_target(account_type)
+
+    def reopen_account(self) -> None:
+        """Close the open account and open it again (see the module docstring); nothing while signed out."""
+        self._reopen_account()
 
     def add_status_widget(self, widget: QWidget) -> None:
         self._add_status_widget(widget)

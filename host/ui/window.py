@@ -102,6 +102,7 @@ class MainWindow(QMainWindow):
             layout=self.qsettings,
             secrets=accounts.secrets,
             sign_in_target=self.sign_in_target,
+            reopen_account=self.reopen_account,
             main_views=lambda: self.main_views,
         )
         self._progress.connect(self._on_progress)
@@ -240,6 +241,24 @@ class MainWindow(QMainWindow):
             self.message_bar.show_error(error)
 
         self.tasks.run(self.accounts.open(settings=self.sync_settings), opened, failed)
+
+    def reopen_account(self) -> None:
+        """Close the account and open it again: what an administrator turned off since goes off. Open
+        composers keep their drafts in the store (File > Drafts) and close, as at exit."""
+        if self.session is None:
+            return
+        for composer in list(self.composers):
+            composer.keep_local_draft()
+            composer.abandon()
+        session = self._stop_sync()
+        self.signals.account_changed.emit(None)  # views let go of the store before it closes
+        self.sync_label.setText("Reopening the mailbox…")
+
+        def closing_failed(error: BaseException) -> None:
+            self.message_bar.show_error(error)
+            self.open_account()
+
+        self.tasks.run(session.aclose(), lambda _: self.open_account(), closing_failed)
 
     def _set_session(self, session: AccountSession | None) -> None:
         self.session = session

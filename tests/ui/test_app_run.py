@@ -29,3 +29,20 @@ def test_run_starts_the_host_and_stops_it_when_the_window_closes(qapp, make_host
 
     assert status == 0
     assert heard == ["started", "stopping"] and not host.started
+
+
+def test_reopening_the_account_keeps_an_open_composers_draft(qtbot, window, mail) -> None:
+    """What an administrator turned off since goes off when the shell reopens the account
+    (``context.reopen_account()``); a message being written is kept as a draft, as at exit."""
+    composer = window.compose()
+    qtbot.waitExposed(composer)
+    composer.subject.setText("Half a thought")
+    composer.body.setPlainText("to be finished after the reopen")
+    first = window.session
+
+    window.context.reopen_account()
+
+    qtbot.waitUntil(lambda: window.session is not None and window.session is not first, timeout=20000)
+    assert not window.composers
+    assert [d.message.subject for d in window.session.store.drafts()] == ["Half a thought"]
+    qtbot.waitUntil(lambda: window.sync_label.text() == "Up to date" and mail.model.rowCount() > 0, timeout=20000)

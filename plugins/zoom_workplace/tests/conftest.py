@@ -65,7 +65,7 @@ async def client(zoom_sign_in, store: MemorySecretStore) -> AsyncIterator[ZoomCl
 def testmail_url() -> Iterator[str]:
     from testprovider.emulator import TestMailEmulator
 
-    with ServerThread(TestMailEmulator(SandboxOptions(messages=5, events=5)), name="testmail") as server:
+    with ServerThread(TestMailEmulator(SandboxOptions(messages=20, events=5)), name="testmail") as server:
         yield server.url
 
 

@@ -15,6 +15,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import pytest
 from testprovider import plugin as testmail_plugin
 
+from host.model.account import Feature
 from host.ui.loop import LoopThread
 from zoom_workplace import plugin as zoom_workplace_plugin
 from zoom_workplace.background import POLICY_READS
@@ -109,11 +110,10 @@ def test_sign_in_shows_who_and_what_the_admin_allows_then_sign_out_asks_first(
     assert "Mail client: <b>off</b><br>Calendar client: <b>off</b>" in page.policy.text()
     assert "Why: off by default for Business accounts until your Zoom admin enables it." in page.policy.text()
     assert "Read from your Zoom account on" in page.checked.text() and not page.failure.isVisible()
-    assert page.pending.text() == (
-        "zoomclient turns off mail and calendar for alex.morgan@example.com the next time it opens the account "
-        "(restart zoomclient)."
-    )
-    assert window.message_bar.isVisible() and "Signed in to Zoom as " + BO in message_text(window)
+    # The admin turned off what the open account has: the shell reopens it without them.
+    qtbot.waitUntil(lambda: window.session is not None and not window.session.account.features, timeout=20000)
+    assert window.sync_label.text() == "Mail is off for this account"
+    assert message_text(window).startswith("Mail is off: off by default for Business accounts"), "and says why"
     assert page.sign_out_button.isVisible() and not page.sign_in_button.isVisible()
     save(dialog, "zoom_settings_signed_in")
     assert status.text() == "Zoom: Bo Business · mail and calendar off by your admin"
@@ -143,7 +143,9 @@ def test_sign_in_shows_who_and_what_the_admin_allows_then_sign_out_asks_first(
     assert store.get(RECORD_NAME) is None and saved_check(store) is None
     assert "not signed in to Zoom" in page.who.text() and page.sign_in_button.isVisible()
     assert status.text() == "Zoom: not signed in"
-    assert window.session is not None, "the mail account stays signed in"
+    # The mail account stays signed in, and reopens without the restrictions of the Zoom sign-in that went.
+    both = {Feature.MAIL, Feature.CALENDAR}
+    qtbot.waitUntil(lambda: window.session is not None and window.session.account.features == both, timeout=20000)
     dialog.close()
 
 
@@ -160,6 +162,13 @@ async def test_the_app_reads_the_policy_anew_when_it_opens_the_account_and_the_s
     qtbot.waitUntil(lambda: "calendar off by your admin" in status.text(), timeout=20000)
     assert status.text() == "Zoom: Bea Basic · calendar off by your admin"
     assert not saved_policy(store).calendar
+    # The fresh policy came after the account opened with the saved one: the account is reopened without it.
+    qtbot.waitUntil(lambda: window.session is not None and window.session.calendars is None, timeout=20000)
+    assert window.session.account.features == {Feature.MAIL} and window.session.mail is not None
+    (restriction,) = window.session.restrictions
+    assert str(restriction) == "The calendar is off: turned off by your Zoom admin for the account."
+    mail = window.main_views["mail"]
+    qtbot.waitUntil(lambda: window.sync_label.text() == "Up to date" and mail.model.rowCount() > 0, timeout=20000)
     save(window, "zoom_status_after_start")
 
 

@@ -97,10 +97,6 @@ class ZoomSettingsPage(QWidget):
         self.failure.setStyleSheet("color: #b00020")
         self.failure.setAccessibleName("Admin policy read failed")
         policy_layout.addWidget(self.failure)
-        self.pending = QLabel()
-        self.pending.setWordWrap(True)
-        self.pending.setAccessibleName("Admin policy pending")
-        policy_layout.addWidget(self.pending)
         layout.addWidget(policy_box)
 
         buttons = QHBoxLayout()
@@ -155,26 +151,11 @@ class ZoomSettingsPage(QWidget):
         self.checked.setText(describe_read(checked))
         self.failure.setText(describe_failure(checked))
         self.failure.setVisible(bool(self.failure.text()))
-        self.pending.setText(self._pending(checked.policy if checked else None))
-        self.pending.setVisible(bool(self.pending.text()))
         self.sign_in_button.setVisible(account is None)
         self.sign_in_button.setEnabled(not signing_in)
         self.cancel_button.setVisible(signing_in)
         self.check_button.setVisible(account is not None)
         self.sign_out_button.setVisible(account is not None and account.account_type == ACCOUNT_TYPE_NAME)
-
-    def _pending(self, policy: FeaturePolicy | None) -> str:
-        """What the open account still has that the policy turns off: it goes when the account opens next."""
-        session = self.context.session
-        if policy is None or session is None:
-            return ""
-        off = [feature.value for feature, _ in policy.withheld() if feature in session.account.features]
-        if not off:
-            return ""
-        return (
-            f"zoomclient turns off {' and '.join(off)} for {session.account.email} the next time it opens the "
-            "account (restart zoomclient)."
-        )
 
     # -- reading the policy anew -----------------------------------------------------------------
 

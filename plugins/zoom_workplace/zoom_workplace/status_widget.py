@@ -1,6 +1,8 @@
 """The status bar's "Zoom: …": who is signed in to Zoom, and when the admin turned a client off or the
 policy could not be read anew, that too; the tooltip holds the policy and when it was read. It follows
-the background reads (:mod:`zoom_workplace.background`) and the Zoom page's sign-in and sign-out."""
+the background reads (:mod:`zoom_workplace.background`) and the Zoom page's sign-in and sign-out, and
+when what they brought turns off (or back on) a feature of the open account, it has the shell reopen
+the account, so that the policy holds at once (promise 6)."""
 
 from __future__ import annotations
 
@@ -39,7 +41,7 @@ class ZoomStatus(QLabel):
         self.context = context
         self.store = context.secrets
         self.setAccessibleName("Zoom status")
-        self._changed.connect(self.refresh)
+        self._changed.connect(self._policy_changed)
         self.destroyed.connect(POLICY_READS.subscribe(self._heard))
         context.signals.account_changed.connect(self._account_changed)
         self.refresh()
@@ -51,6 +53,24 @@ class ZoomStatus(QLabel):
 
     def _account_changed(self, session: object) -> None:
         self.refresh()
+
+    def _policy_changed(self) -> None:
+        self.refresh()
+        if self._restrictions_changed():
+            self.context.show_info("What your Zoom admin allows has changed: zoomclient reopens your account.")
+            self.context.reopen_account()
+
+    def _restrictions_changed(self) -> bool:
+        """Whether the open account would open with other features off now (asked as the host asks)."""
+        from host.accounts import Accounts
+
+        session = self.context.session
+        if session is None:
+            return False
+        before = {restriction.feature for restriction in session.restrictions}
+        granted = session.account.features | before
+        now = {r.feature for r in Accounts(self.context.host, self.store).restrictions() if r.feature in granted}
+        return now != before
 
     def refresh(self) -> None:
         found = zoom_account(self.store, self.context.host)
