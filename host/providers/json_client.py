@@ -26,6 +26,10 @@ class TokenBucket:
     """A token bucket: ``acquire(units)`` waits until they are there.
 
     It refills at ``rate`` units a second up to ``capacity``, and starts full, as servers' buckets do.
+    A call leaves ``lag`` seconds of refill in the bucket (a call of the whole bucket aside): the server
+    counts a request when it gets to it, a moment after the client did, and a small call sent the
+    instant its units are there (just after a batch that emptied both buckets) would find the server's
+    bucket that moment short.
     ``clock`` and ``sleep`` are injectable for tests.
     """
 
@@ -34,11 +38,13 @@ class TokenBucket:
         rate: float,
         capacity: float,
         *,
+        lag: float = 0.0,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Any] = asyncio.sleep,
     ) -> None:
         self.rate = rate
         self.capacity = capacity
+        self.lag = lag
         self.clock = clock
         self.sleep = sleep
         self.tokens = capacity
@@ -56,13 +62,14 @@ class TokenBucket:
         units = min(units, self.capacity)
         async with self._lock:
             self._refill()
-            if self.tokens < units:
-                wait = (units - self.tokens) / self.rate
+            wanted = min(units + self.lag * self.rate, self.capacity)
+            if self.tokens < wanted:
+                wait = (wanted - self.tokens) / self.rate
                 self.waited += wait
                 await self.sleep(wait)
                 self._refill()
                 # The wait was computed to be enough; rounding must not make it wait again.
-                self.tokens = max(self.tokens, units)
+                self.tokens = max(self.tokens, wanted)
             self.tokens -= units
 
     def pause(self, seconds: float) -> None:

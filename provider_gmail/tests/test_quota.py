@@ -25,7 +25,7 @@ class FakeTime:
 
 async def test_the_bucket_spends_units_at_the_rate_and_waits_for_more() -> None:
     time = FakeTime()
-    bucket = UnitBucket(250, 250, clock=time.clock, sleep=time.sleep)
+    bucket = UnitBucket(250, 250, lag=0, clock=time.clock, sleep=time.sleep)
     for _ in range(50):
         await bucket.acquire(5)  # a batch of 50 gets is the whole second
     assert time.slept == []
@@ -39,6 +39,20 @@ async def test_the_bucket_spends_units_at_the_rate_and_waits_for_more() -> None:
     bucket.pause(2)  # the server said Retry-After: 2
     await bucket.acquire(1)
     assert time.slept[-1] == pytest.approx(2.0 + 1 / 250)
+
+
+async def test_a_call_leaves_what_the_servers_lag_refills() -> None:
+    time = FakeTime()
+    bucket = UnitBucket(250, 250, lag=0.02, clock=time.clock, sleep=time.sleep)
+    await bucket.acquire(250)  # a batch empties the full bucket without waiting
+    await bucket.acquire(5)  # the listing after it waits for its 5 units and the 5 that 20 ms refill
+    assert time.slept == [pytest.approx(0.04)]
+    await bucket.acquire(245)  # the 5 left over count towards the next batch
+    assert time.slept[-1] == pytest.approx(0.98)
+    time.now += 10
+    await bucket.acquire(250)  # a call of the whole bucket leaves nothing
+    await bucket.acquire(250)
+    assert time.slept[-1] == pytest.approx(1.0)
 
 
 def test_google_errors_map_to_the_hosts() -> None:
