@@ -28,8 +28,8 @@ from host.providers.json_client import (
 )
 
 #: Gmail's per-user quota; the client keeps a little under it so that clock jitter between the
-#: two buckets never costs a 429, and a call that waits for units waits for how late the server may
-#: count it (a request's way there and the batch parts before it).
+#: two buckets never costs a 429, and each call leaves what LAG seconds refill, for how much later
+#: than the client the server counts it (the request's way there, the batch parts before it).
 UNITS_PER_SECOND = 250.0
 SAFETY = 0.96
 LAG = 0.02
