@@ -60,6 +60,8 @@ def open_window(qtbot, make_host, loop, store, tmp_path):
         return window
 
     yield open_
+    # A read of the policy the last (re)open started ends before its loop does, or it is cut off mid-connect.
+    qtbot.waitUntil(lambda: POLICY_READS.running(store) is None, timeout=20000)
     for window in windows:
         window.close()
 
