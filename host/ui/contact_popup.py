@@ -53,7 +53,9 @@ class ContactPopup(QFrame):
 
     closed = pyqtSignal()
 
-    def __init__(self, context: ViewContext, contact: Contact, anchor: QWidget, *, pinned: bool) -> None:
+    def __init__(
+        self, context: ViewContext, contact: Contact, anchor: QWidget, *, pinned: bool, at: QPoint | None = None
+    ) -> None:
         # A hover card is a tool-tip window: it is never activated, so hovering never takes the keyboard.
         kind = Qt.WindowType.Popup if pinned else Qt.WindowType.ToolTip
         super().__init__(anchor.window(), kind | Qt.WindowType.FramelessWindowHint)
@@ -61,6 +63,7 @@ class ContactPopup(QFrame):
         self.contact = contact
         self.anchor = anchor
         self.pinned = pinned
+        self.at = at
         #: the pointer left the person (``end_contact_hover``): only the card itself keeps it open now
         self.released = False
         self._away_ms = 0
@@ -83,11 +86,11 @@ class ContactPopup(QFrame):
         row = QHBoxLayout()
         row.setContentsMargins(0, 6, 0, 0)
         self.buttons: list[QPushButton] = []
-        self._add_button(row, "Write &email", "Write an email to " + contact.email, self._write)
-        self._add_button(row, "&Copy address", "Copy the address " + contact.email, self._copy)
         for action in self._actions():
             name = f"{action.title}: {contact.name or contact.email}"
             self._add_button(row, action.title, name, self._runner(action))
+        self._add_button(row, "Write &email", "Write an email to " + contact.email, self._write)
+        self._add_button(row, "&Copy address", "Copy the address " + contact.email, self._copy)
         row.addStretch(1)
         layout.addLayout(row)
 
@@ -136,10 +139,12 @@ class ContactPopup(QFrame):
     # -- placing and showing -------------------------------------------------------------------
 
     def open(self) -> None:
-        """Show the card below the pointer (when it is on the anchor) or below the anchor."""
+        """Show the card below ``at``, else below the pointer (when it is on the anchor), else below the anchor."""
         self.adjustSize()
         cursor = QCursor.pos()
-        if self.anchor.rect().contains(self.anchor.mapFromGlobal(cursor)):
+        if self.at is not None:
+            self._below = QRect(self.at, self.at)
+        elif self.anchor.rect().contains(self.anchor.mapFromGlobal(cursor)):
             self._below = QRect(cursor - QPoint(8, 8), cursor + QPoint(8, 16))
         else:
             self._below = QRect(self.anchor.mapToGlobal(QPoint(0, 0)), self.anchor.size())
@@ -223,11 +228,13 @@ class ContactCards(QObject):
         self.context = context
         #: the card on screen, or None
         self.current: ContactPopup | None = None
-        self._pending: tuple[Contact, QWidget] | None = None
+        self._pending: tuple[Contact, QWidget, QPoint | None] | None = None
         self._delay = QTimer(self, singleShot=True, interval=HOVER_DELAY_MS)
         self._delay.timeout.connect(self._show_pending)
+        # A card shows what the account's views showed: it goes with a sign-out (or another account).
+        context.signals.account_changed.connect(lambda _: self.close())
 
-    def show(self, contact: Contact, anchor: QWidget, *, hover: bool) -> ContactPopup | None:
+    def show(self, contact: Contact, anchor: QWidget, *, hover: bool, at: QPoint | None = None) -> ContactPopup | None:
         current = self.current
         if hover:
             if current is not None and current.contact == contact and current.anchor is anchor:
@@ -235,11 +242,11 @@ class ContactCards(QObject):
                 return current
             if current is not None and current.pinned:
                 return None  # a card the user opened stays; hovering someone else does not replace it
-            self._pending = (contact, anchor)
+            self._pending = (contact, anchor, at)
             self._delay.start()
             return None
         self.end_hover()
-        return self._open(contact, anchor, pinned=True)
+        return self._open(contact, anchor, pinned=True, at=at)
 
     def end_hover(self) -> None:
         self._delay.stop()
@@ -248,6 +255,7 @@ class ContactCards(QObject):
             self.current.released = True
 
     def close(self) -> None:
+        """No card on screen, and none coming."""
         self.end_hover()
         if self.current is not None:
             self.current.close()
@@ -256,18 +264,18 @@ class ContactCards(QObject):
         pending, self._pending = self._pending, None
         if pending is None:
             return
-        contact, anchor = pending
+        contact, anchor, at = pending
         try:
             still_there = anchor.isVisible() and anchor.rect().contains(anchor.mapFromGlobal(QCursor.pos()))
         except RuntimeError:  # the anchor was deleted during the delay (its message or editor went)
             return
         if still_there:
-            self._open(contact, anchor, pinned=False)
+            self._open(contact, anchor, pinned=False, at=at)
 
-    def _open(self, contact: Contact, anchor: QWidget, *, pinned: bool) -> ContactPopup:
+    def _open(self, contact: Contact, anchor: QWidget, *, pinned: bool, at: QPoint | None) -> ContactPopup:
         if self.current is not None:
             self.current.close()
-        card = ContactPopup(self.context, contact, anchor, pinned=pinned)
+        card = ContactPopup(self.context, contact, anchor, pinned=pinned, at=at)
         card.closed.connect(lambda: self._closed(card))
         self.current = card
         card.open()

@@ -19,9 +19,10 @@ A view (the mail view, the calendar view, any plugin's pane or settings page) ge
   A SIDEBAR view's widget may define ``show_item(item)``: the main view hosting it calls it with what
   is in front — a :class:`~host.model.mail.Message`, an :class:`~host.model.calendar.Event`, or None;
   ``context.show_view(view_id)`` brings a main view to the front (from mail to the calendar, say);
-- ``context.show_contact(contact, anchor, hover=False)`` — the card of a person a view shows (a sender, a
-  recipient, an attendee: a :class:`~host.model.contact.Contact` built from the address) next to
-  ``anchor``, the widget showing them. It holds every CONTACT view (each widget's ``show_item(contact)``
+- ``context.show_contact(contact, anchor, hover=False, at=None)`` — the card of a person a view shows (a
+  sender, a recipient, an attendee: a :class:`~host.model.contact.Contact` built from the address) next to
+  ``anchor``, the widget showing them (below ``at``, a global point, when the anchor shows more than the
+  person: a list's row, the place of a menu). It holds every CONTACT view (each widget's ``show_item(contact)``
   is called; with none installed, a plain card with the address), "Write email", "Copy address" and a
   button per CONTACT action (run with ``contact=``). A click or a key opens it pinned, with the keyboard;
   ``hover=True`` opens it after a short delay if the pointer stays, and it closes when the pointer has
@@ -57,7 +58,7 @@ from typing import TYPE_CHECKING, Any
 from host.actions import Action, ActionContext, ActionPlace, ActionResult
 from host.errors import ZoomclientError
 from host.ui.contact_popup import ContactCards
-from host.ui.qt import QObject, QSettings, QWidget, pyqtSignal
+from host.ui.qt import QObject, QPoint, QSettings, QWidget, pyqtSignal
 from host.views import View, ViewArea
 
 if TYPE_CHECKING:
@@ -237,10 +238,10 @@ class ViewContext:
         """Bring the main view ``view_id`` to the front; False when no such view is loaded."""
         return self._show_view(view_id)
 
-    def show_contact(self, contact: Contact, anchor: QWidget, *, hover: bool = False) -> None:
-        """The card of ``contact`` next to ``anchor``: pinned at once, or with ``hover`` after a short
-        delay and only while the pointer stays (see the module docstring)."""
-        self.contact_cards.show(contact, anchor, hover=hover)
+    def show_contact(self, contact: Contact, anchor: QWidget, *, hover: bool = False, at: QPoint | None = None) -> None:
+        """The card of ``contact`` next to ``anchor`` (below ``at`` if given): pinned at once, or with
+        ``hover`` after a short delay and only while the pointer stays (see the module docstring)."""
+        self.contact_cards.show(contact, anchor, hover=hover, at=at)
 
     def end_contact_hover(self) -> None:
         """The pointer left a person within a widget that shows several: no card comes for them, and

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import mail_view.plugin as mail_view_plugin
 import pytest
-from people_support import link_point, point_at, with_card
+from people_support import hover, link_point, point_at, with_card
 from testprovider import plugin as testmail_plugin
 from ui_support import ARTIFACTS, HOSTILE_SUBJECT, select_subject
 
@@ -73,7 +73,7 @@ def buttons(card) -> dict[str, QPushButton]:
 def test_a_click_on_the_sender_shows_the_plain_card_without_any_plugin(qtbot, window, mail) -> None:
     select_subject(qtbot, mail, HOSTILE_SUBJECT)
     headers = mail.reader.headers
-    point = link_point(qtbot, headers, SENDER_LINK)
+    point = link_point(qtbot, headers, SENDER_LINK, window.context.contact_cards)
 
     qtbot.mouseClick(headers, Qt.MouseButton.LeftButton, pos=point)
 
@@ -100,7 +100,8 @@ def test_a_click_on_the_sender_shows_the_plain_card_without_any_plugin(qtbot, wi
 def test_the_card_holds_the_plugins_view_and_runs_its_action(qtbot, window, mail) -> None:
     select_subject(qtbot, mail, HOSTILE_SUBJECT)
     headers = mail.reader.headers
-    qtbot.mouseClick(headers, Qt.MouseButton.LeftButton, pos=link_point(qtbot, headers, SENDER_LINK))
+    point = link_point(qtbot, headers, SENDER_LINK, window.context.contact_cards)
+    qtbot.mouseClick(headers, Qt.MouseButton.LeftButton, pos=point)
 
     card = window.context.contact_cards.current
     [view] = card.views
@@ -138,8 +139,8 @@ def test_the_people_and_the_card_work_from_the_keyboard(qtbot, window, mail) -> 
 def test_hovering_a_person_previews_the_card_until_the_pointer_leaves(qtbot, window, mail) -> None:
     select_subject(qtbot, mail, HOSTILE_SUBJECT)
     headers = mail.reader.headers
-    point = link_point(qtbot, headers, SENDER_LINK)  # the pointer rests on the sender's link
-    point_at(headers, point)
+    point = link_point(qtbot, headers, SENDER_LINK, window.context.contact_cards)
+    hover(headers, point)  # the pointer rests on the sender's link
     cards = window.context.contact_cards
     assert cards.current is None  # not at once: only when the pointer stays
 
@@ -161,8 +162,8 @@ def test_hovering_a_person_previews_the_card_until_the_pointer_leaves(qtbot, win
 def test_a_click_pins_a_hover_card(qtbot, window, mail) -> None:
     select_subject(qtbot, mail, HOSTILE_SUBJECT)
     headers = mail.reader.headers
-    point = link_point(qtbot, headers, SENDER_LINK)
-    point_at(headers, point)
+    point = link_point(qtbot, headers, SENDER_LINK, window.context.contact_cards)
+    hover(headers, point)
     cards = window.context.contact_cards
     qtbot.waitUntil(lambda: cards.current is not None, timeout=HOVER_DELAY_MS * 4)
     card = cards.current
@@ -178,8 +179,8 @@ def test_a_click_pins_a_hover_card(qtbot, window, mail) -> None:
 def test_a_pointer_that_passes_over_a_person_shows_no_card(qtbot, window, mail) -> None:
     select_subject(qtbot, mail, HOSTILE_SUBJECT)
     headers = mail.reader.headers
-    point = link_point(qtbot, headers, SENDER_LINK)
-    point_at(headers, point)
+    point = link_point(qtbot, headers, SENDER_LINK, window.context.contact_cards)
+    hover(headers, point)
     point_at(window, QPoint(window.width() - 5, window.height() - 5))  # gone before the delay is over
     qtbot.wait(HOVER_DELAY_MS * 2)
     assert window.context.contact_cards.current is None

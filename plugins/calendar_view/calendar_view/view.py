@@ -513,15 +513,24 @@ class CalendarView(QWidget):
         return editor
 
     def _attendee_cards(self, attendees: QListWidget) -> None:
-        """The editor's attendees open their contact card: Enter or a double click pins it, hovering previews it."""
+        """The editor's attendees open their contact card: a double click or Enter pins it, hovering previews
+        it. Enter is a shortcut of the list's, so the dialog never gets it (there it would save the event)."""
         attendees.setMouseTracking(True)
-        attendees.itemActivated.connect(lambda item: self._attendee_card(attendees, item, hover=False))
+        attendees.itemDoubleClicked.connect(lambda item: self._attendee_card(attendees, item, hover=False))
         attendees.itemEntered.connect(lambda item: self._attendee_card(attendees, item, hover=True))
         attendees.viewportEntered.connect(self.context.end_contact_hover)
+        for key in ("Return", "Enter"):
+            shortcut = QShortcut(QKeySequence(key), attendees)
+            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+            shortcut.activated.connect(lambda: self._attendee_card(attendees, attendees.currentItem(), hover=False))
 
-    def _attendee_card(self, attendees: QListWidget, item: QListWidgetItem, *, hover: bool) -> None:
+    def _attendee_card(self, attendees: QListWidget, item: QListWidgetItem | None, *, hover: bool) -> None:
+        if item is None:
+            return
         address = item.data(Qt.ItemDataRole.UserRole).address
-        self.context.show_contact(Contact(email=address.email, name=address.name), attendees.viewport(), hover=hover)
+        below = attendees.viewport().mapToGlobal(attendees.visualItemRect(item).bottomLeft())
+        contact = Contact(email=address.email, name=address.name)
+        self.context.show_contact(contact, attendees.viewport(), hover=hover, at=below)
 
     def _editor_closed(self, editor: EventEditor, result: int, opened: Event | None) -> None:
         """``opened``: the event as the editor got it (None for a new one); an action may have changed the
@@ -710,7 +719,10 @@ class CalendarView(QWidget):
             cards.setAccessibleName("Contact cards of the event's people")
             for address in people:
                 contact = Contact(email=address.email, name=address.name)
-                cards.addAction(str(address), lambda c=contact: self.context.show_contact(c, self.board()))
+                # Where the menu was: by the event the user asked about.
+                cards.addAction(
+                    str(address), lambda c=contact: self.context.show_contact(c, self.board(), at=menu.pos())
+                )
         available = self.available_actions(ActionPlace.EVENT, event)
         if available:
             menu.addSeparator()

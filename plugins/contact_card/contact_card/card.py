@@ -38,6 +38,11 @@ def _label(name: str, *, selectable: bool = False) -> QLabel:
     return label
 
 
+def _fit(label: QLabel) -> None:
+    """A wrapped label as tall as its text needs at the card's width (the card sizes itself by its parts)."""
+    label.setMinimumHeight(label.heightForWidth(WIDTH) if label.text() else 0)
+
+
 class ZoomCard(QWidget):
     """Shows one person; ``show_item(contact)`` (the shell calls it) starts the lookup."""
 
@@ -48,6 +53,9 @@ class ZoomCard(QWidget):
         self.contact: Contact | None = None
         #: what Zoom said: the contact, or None when the address is not a Zoom contact
         self.found: Contact | None = None
+        # The card may close before Zoom answers (the user pressed Chat): the answer then finds nobody.
+        self._alive = alive = [True]
+        self.destroyed.connect(lambda *_: alive.clear())
         self.setAccessibleName("Zoom contact card")
         self.setFixedWidth(WIDTH)
         layout = QVBoxLayout(self)
@@ -107,6 +115,7 @@ class ZoomCard(QWidget):
     def _show_person(self, contact: Contact) -> None:
         text, colour = PRESENCE[contact.presence]
         self.name.setText(contact.name or contact.email)
+        _fit(self.name)
         self.dot.setText("●")
         self.dot.setStyleSheet(f"color: {colour}")
         self.dot.setAccessibleName(f"Presence: {text}")
@@ -114,6 +123,7 @@ class ZoomCard(QWidget):
         self.presence.setVisible(contact.presence is not Presence.UNKNOWN)
         self.role.setText(" · ".join(part for part in (contact.title, contact.department) if part))
         self.role.setVisible(bool(self.role.text()))
+        _fit(self.role)
         self.phone.setText("\n".join(contact.phone_numbers))
         self.email.setText(contact.email)
         for title, value in self._rows:
@@ -123,10 +133,11 @@ class ZoomCard(QWidget):
     def _say(self, text: str) -> None:
         self.state.setText(text)
         self.state.setVisible(bool(text))
+        _fit(self.state)
 
     def _answered(self, asked: Contact, found: Contact | None) -> None:
-        if asked != self.contact:
-            return  # the card moved on to someone else
+        if not self._alive or asked != self.contact:
+            return  # the card closed, or moved on to someone else
         self.found = found
         if found is None:
             self._say("Not a Zoom contact: this address is not in your Zoom account's directory.")
@@ -135,12 +146,10 @@ class ZoomCard(QWidget):
         self._say("")
 
     def _failed(self, asked: Contact, error: BaseException) -> None:
-        if asked != self.contact:
-            return
-        if isinstance(error, UsageError | AuthError):
-            # Nobody is signed in to Zoom, or Zoom refused the sign-in: say how to sign in.
-            what, todo = describe_error(error)
-            self._say(f"Sign in to Zoom to see {asked.name or asked.email}'s presence and details. {todo}")
+        if not self._alive or asked != self.contact:
             return
         what, todo = describe_error(error)
-        self._say(f"Zoom could not be asked: {what} {todo}")
+        if isinstance(error, UsageError | AuthError):  # nobody is signed in to Zoom, or Zoom refused the sign-in
+            self._say(f"{what} {todo} Then this card shows {asked.name or asked.email}'s presence and details.")
+        else:
+            self._say(f"Zoom could not be asked: {what} {todo}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import email.utils
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ def lenas_mail() -> bytes:
     mail["Cc"] = f"{ANA}, {CHRIS}"
     mail["Subject"] = MAIL_SUBJECT
     mail["Message-ID"] = "<roadmap-notes-1@example.com>"
+    mail["Date"] = email.utils.formatdate()
     mail.set_content("Hi Alex,\n\nthe notes from today's roadmap review are below.\n\nLena")
     return bytes(mail)
 
