@@ -12,12 +12,14 @@ person or on the card, and closes soon after the pointer has left both; a click 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from host.actions import Action, ActionPlace
 from host.model.mail import Address, OutgoingMessage
 from host.ui.qt import (
     QApplication,
+    QCloseEvent,
     QCursor,
     QFrame,
     QHBoxLayout,
@@ -29,6 +31,7 @@ from host.ui.qt import (
     QPoint,
     QPushButton,
     QRect,
+    QResizeEvent,
     Qt,
     QTimer,
     QVBoxLayout,
@@ -101,7 +104,7 @@ class ContactPopup(QFrame):
 
     # -- the buttons ---------------------------------------------------------------------------
 
-    def _add_button(self, row: QHBoxLayout, text: str, name: str, slot: object) -> None:
+    def _add_button(self, row: QHBoxLayout, text: str, name: str, slot: Callable[[], None]) -> None:
         button = QPushButton(text)
         button.setAccessibleName(name)
         button.setAutoDefault(True)  # Enter on a focused button presses it
@@ -119,9 +122,9 @@ class ContactPopup(QFrame):
                 self.context.show_error(f"The action {action.title!r} could not check itself: {error}")
         return found
 
-    def _runner(self, action: Action) -> object:
+    def _runner(self, action: Action) -> Callable[[], None]:
         def run() -> None:
-            parent = self.anchor.window()
+            parent = self.parentWidget()  # the anchor's window
             self.close()  # the action's own dialogs take over
             self.context.run_action(action, ActionPlace.CONTACT, parent=parent, contact=self.contact)
 
@@ -173,13 +176,14 @@ class ContactPopup(QFrame):
             y = max(screen.top(), self._below.top() - size.height() - 2)
         self.move(x, y)
 
-    def resizeEvent(self, event: object) -> None:
+    def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._place()  # a view filled in (the lookup answered): still on the screen
 
     # -- hovering and pinning ------------------------------------------------------------------
 
     def hovered_again(self) -> None:
+        """The pointer is back on the person."""
         self.released = False
         self._away_ms = 0
 
@@ -196,7 +200,11 @@ class ContactPopup(QFrame):
         return widget.isVisible() and widget.rect().contains(widget.mapFromGlobal(QCursor.pos()))
 
     def _check_pointer(self) -> None:
-        if self._pointer_on(self) or (not self.released and self._pointer_on(self.anchor)):
+        try:
+            on_person = not self.released and self._pointer_on(self.anchor)
+        except RuntimeError:  # the anchor was deleted (its view went): only the card is left to point at
+            on_person = False
+        if on_person or self._pointer_on(self):
             self._away_ms = 0
             return
         self._away_ms += POLL_MS
@@ -214,7 +222,7 @@ class ContactPopup(QFrame):
             return
         super().keyPressEvent(event)
 
-    def closeEvent(self, event: object) -> None:
+    def closeEvent(self, event: QCloseEvent) -> None:
         self._poll.stop()
         self.closed.emit()
         super().closeEvent(event)
@@ -234,19 +242,17 @@ class ContactCards(QObject):
         # A card shows what the account's views showed: it goes with a sign-out (or another account).
         context.signals.account_changed.connect(lambda _: self.close())
 
-    def show(self, contact: Contact, anchor: QWidget, *, hover: bool, at: QPoint | None = None) -> ContactPopup | None:
+    def show(self, contact: Contact, anchor: QWidget, *, hover: bool, at: QPoint | None = None) -> None:
         current = self.current
         if hover:
             if current is not None and current.contact == contact and current.anchor is anchor:
                 current.hovered_again()
-                return current
-            if current is not None and current.pinned:
-                return None  # a card the user opened stays; hovering someone else does not replace it
-            self._pending = (contact, anchor, at)
-            self._delay.start()
-            return None
+            elif current is None or not current.pinned:  # a card the user opened stays until closed
+                self._pending = (contact, anchor, at)
+                self._delay.start()
+            return
         self.end_hover()
-        return self._open(contact, anchor, pinned=True, at=at)
+        self._open(contact, anchor, pinned=True, at=at)
 
     def end_hover(self) -> None:
         self._delay.stop()
@@ -272,14 +278,13 @@ class ContactCards(QObject):
         if still_there:
             self._open(contact, anchor, pinned=False, at=at)
 
-    def _open(self, contact: Contact, anchor: QWidget, *, pinned: bool, at: QPoint | None) -> ContactPopup:
+    def _open(self, contact: Contact, anchor: QWidget, *, pinned: bool, at: QPoint | None) -> None:
         if self.current is not None:
             self.current.close()
         card = ContactPopup(self.context, contact, anchor, pinned=pinned, at=at)
         card.closed.connect(lambda: self._closed(card))
         self.current = card
         card.open()
-        return card
 
     def _closed(self, card: ContactPopup) -> None:
         if self.current is card:
