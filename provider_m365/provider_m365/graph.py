@@ -34,7 +34,9 @@ MAX_INLINE_WAIT = 5.0
 
 #: How much faster than the pace learnt from the last throttle each accepted request lets the next go:
 #: the budget may have grown (other clients of the mailbox stopped), and only probing finds out.
-PACE_GROWTH = 1.005
+PACE_GROWTH = 1.002
+#: The most a throttle slows the pace learnt before it.
+PACE_BACKOFF = 0.9
 #: The slowest pace ever kept (requests a second), whatever a throttle suggests.
 MIN_PACE = 0.1
 #: Seconds with nothing in flight after which the pace learnt is forgotten: the budget refills meanwhile.
@@ -105,10 +107,13 @@ class MailboxGate:
         self._resume_at = now + retry_after
         if learn and self._window_start is not None and now > self._window_start:
             estimate = self._accepted / (now - self._window_start)
-            # At most a fifth slower a throttle: a window with waits of our own in it underestimates.
-            self.pace = max(MIN_PACE, estimate if self.pace is None else max(estimate, self.pace * 0.8))
+            # A tenth slower at most a throttle: the accepted rate underestimates the budget when the
+            # window held waits of our own (the pause, a slow answer that left nothing to send).
+            self.pace = max(MIN_PACE, estimate if self.pace is None else max(estimate, self.pace * PACE_BACKOFF))
         if self.pace is not None:
-            self._burst = round(retry_after * self.pace)
+            # One request's worth is left in the budget: paced right at its rate, the next answer
+            # that comes a little early would otherwise be throttled again.
+            self._burst = max(round(retry_after * self.pace) - 1, 0)
         self._window_start, self._accepted = now, 0
 
 
