@@ -39,6 +39,8 @@ PACE_GROWTH = 1.002
 PACE_BACKOFF = 0.9
 #: The slowest pace ever kept (requests a second), whatever a throttle suggests.
 MIN_PACE = 0.1
+#: Seconds between two throttles below which what was accepted between them says nothing of the pace.
+MIN_WINDOW = 1.0
 #: Seconds with nothing in flight after which the pace learnt is forgotten: the budget refills meanwhile.
 IDLE_RESET = 5.0
 
@@ -93,20 +95,23 @@ class MailboxGate:
             self.pace *= PACE_GROWTH**count
 
     def throttled(self, retry_after: float, *, refused: int = 1, learn: bool = True) -> None:
-        """``refused`` requests answered 429 with ``retry_after``: every request waits it out. After it
-        the budget has refilled by ``retry_after`` seconds of the pace, so that many requests go at once
-        before the pace resumes. ``learn=False``: the answer of a burst (a batch's parts all sent at
-        once), which says the budget ran out but not that the pace is too fast."""
+        """``refused`` requests answered 429 with ``retry_after``: every request waits out a short one
+        (a long one is the sync engine's to wait out, and a user's own request should fail at once
+        rather than hang). After it the budget has refilled by ``retry_after`` seconds of the pace, so
+        that many requests go at once before the pace resumes. ``learn=False``: the answer of a burst (a
+        batch's parts all sent at once), which says the budget ran out but not that the pace is too fast."""
         now = asyncio.get_running_loop().time()
         if self.pace is not None and refused:
             self._next_at -= refused / self.pace  # what they did not use of the budget, for the next ones
+        pause = retry_after if retry_after <= MAX_INLINE_WAIT else 0.0
         if now < self._resume_at:
             # Sent before the pause began (nothing is sent during one): it says nothing new.
-            self._resume_at = max(self._resume_at, now + retry_after)
+            self._resume_at = max(self._resume_at, now + pause)
             return
-        self._resume_at = now + retry_after
-        if learn and self._window_start is not None and now > self._window_start:
-            estimate = self._accepted / (now - self._window_start)
+        self._resume_at = now + pause
+        window = now - self._window_start if self._window_start is not None else 0.0
+        if learn and window >= MIN_WINDOW and self._accepted:
+            estimate = self._accepted / window
             # A tenth slower at most a throttle: the accepted rate underestimates the budget when the
             # window held waits of our own (the pause, a slow answer that left nothing to send).
             self.pace = max(MIN_PACE, estimate if self.pace is None else max(estimate, self.pace * PACE_BACKOFF))

@@ -214,6 +214,29 @@ async def test_requests_inside_a_batch_are_throttled_one_by_one(mail: M365MailPr
         await mail.graph.batch_values(requests)
 
 
+async def test_a_short_throttle_holds_back_every_request_of_the_mailbox(
+    mail: M365MailProvider, emulator: GraphEmulator
+) -> None:
+    # The budget is the mailbox's: a request sent while another waits out its Retry-After would only be
+    # throttled too, and would leave the budget unused for another whole second.
+    emulator.faults.queue_status(429, path="/mailboxSettings", retry_after=1)
+    throttled_seen = asyncio.get_running_loop().create_future()
+
+    async def seen(response: httpx.Response) -> None:
+        if response.status_code == 429 and not throttled_seen.done():
+            throttled_seen.set_result(None)
+
+    mail.graph.connection.http.event_hooks["response"].append(seen)
+    throttled = asyncio.create_task(mail.get_auto_reply())
+    await throttled_seen  # the client has its 429 (it handles it before it next yields)
+    other = asyncio.create_task(mail.list_rules())
+    await asyncio.sleep(0.3)
+    assert not emulator.log.find("GET", "/messageRules")  # held until the Retry-After has passed
+    await asyncio.gather(throttled, other)
+    assert [e.status for e in emulator.log.find("GET", "/mailboxSettings")] == [429, 200]
+    assert [e.status for e in emulator.log.find("GET", "/messageRules")] == [200]
+
+
 async def test_a_full_sync_keeps_to_four_requests_in_flight(mail: M365MailProvider, emulator: GraphEmulator) -> None:
     # Every API answer takes a little while, so that requests really overlap.
     emulator.faults.queue_latency(0.01, count=100_000, path=r"^/v1\.0/")
