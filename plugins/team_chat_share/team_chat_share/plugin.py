@@ -12,13 +12,11 @@ from typing import TYPE_CHECKING, Any
 
 from host.actions import Action, ActionContext, ActionPlace, ActionResult
 from host.hookspecs import hookimpl
+from zoom_workplace.workflow_plugin import ZoomWorkflowPlugin
 
 if TYPE_CHECKING:
     import click
 
-    from host.app import Host
-    from host.secrets import SecretStore
-    from zoom_workplace.client import ZoomClient
 
 ACTION_ID = "team-chat.share"
 DESKTOP_SIGN_IN = "Sign in on the Zoom page of File → Settings…, or with `zoomclient zoom signin`."
@@ -26,36 +24,10 @@ DESKTOP_SIGN_IN = "Sign in on the Zoom page of File → Settings…, or with `zo
 EML_OPTION = "Attach the message as an .eml file"
 
 
-class TeamChatSharePlugin:
-    """``connect(host)`` gives the Zoom client of whoever is signed in to Zoom; by default it comes
-    from the host's secret store (the Zoom sign-in, or a Zoom Mail account's): the one the CLI opened
-    (:meth:`bind`), else the app's."""
+class TeamChatSharePlugin(ZoomWorkflowPlugin):
+    """The message action and ``zoomclient chat share``; the Zoom client as every Zoom plugin gets it."""
 
-    def __init__(self, connect: Callable[[Host], ZoomClient] | None = None) -> None:
-        self.host: Host | None = None
-        self.secrets: SecretStore | None = None
-        self._connect = connect
-
-    def bind(self, host: Host, secrets: SecretStore | None = None) -> None:
-        """Use ``host`` and, when given, the secret store a command already opened."""
-        self.host, self.secrets = host, secrets
-
-    def client(self) -> ZoomClient:
-        """A new Zoom client (close it when done); UsageError when nobody is signed in to Zoom."""
-        from host.errors import UsageError
-        from host.secrets import open_secret_store
-        from zoom_workplace.session import open_client
-
-        if self.host is None:
-            raise UsageError("Team Chat sharing is not ready: the host has not started.")
-        if self._connect is not None:
-            return self._connect(self.host)
-        return open_client(self.secrets or open_secret_store(self.host.data_dir), self.host)
-
-    @hookimpl
-    def host_started(self, host: Host) -> None:
-        if self.host is None:
-            self.host = host
+    feature = "Team Chat sharing"
 
     @hookimpl
     def register_actions(self, register: Callable[[Action], None]) -> None:

@@ -12,48 +12,27 @@ from typing import TYPE_CHECKING, Any
 
 from host.actions import Action, ActionContext, ActionPlace, ActionResult
 from host.hookspecs import hookimpl
+from zoom_workplace.workflow_plugin import ZoomWorkflowPlugin
 
 if TYPE_CHECKING:
     import click
 
     from host.app import Host
     from host.conferencing import ConferencingProvider
-    from host.secrets import SecretStore
     from zoom_workplace.client import ZoomClient
 
 
-class ZoomMeetingsPlugin:
-    """``connect(host)`` gives the Zoom client of whoever is signed in to Zoom; by default it comes
-    from the host's secret store (the Zoom sign-in, or a Zoom Mail account's): the one the CLI opened
-    (:meth:`bind`), else the app's."""
+class ZoomMeetingsPlugin(ZoomWorkflowPlugin):
+    """The Zoom conferencing provider, the editor's action and ``zoomclient meeting``; the Zoom client as
+    every Zoom plugin gets it."""
+
+    feature = "Zoom meetings"
 
     def __init__(self, connect: Callable[[Host], ZoomClient] | None = None) -> None:
         from zoom_meetings.provider import ZoomConferencing
 
-        self.host: Host | None = None
-        self.secrets: SecretStore | None = None
-        self._connect = connect
-        self.provider = ZoomConferencing(self._client)
-
-    def bind(self, host: Host, secrets: SecretStore | None = None) -> None:
-        """Use ``host`` and, when given, the secret store a command already opened."""
-        self.host, self.secrets = host, secrets
-
-    def _client(self) -> ZoomClient:
-        from host.errors import UsageError
-        from host.secrets import open_secret_store
-        from zoom_workplace.session import open_client
-
-        if self.host is None:
-            raise UsageError("Zoom meetings are not ready: the host has not started.")
-        if self._connect is not None:
-            return self._connect(self.host)
-        return open_client(self.secrets or open_secret_store(self.host.data_dir), self.host)
-
-    @hookimpl
-    def host_started(self, host: Host) -> None:
-        if self.host is None:
-            self.host = host
+        super().__init__(connect)
+        self.provider = ZoomConferencing(self.client)
 
     @hookimpl
     def register_conferencing(self, register: Callable[[ConferencingProvider], None]) -> None:

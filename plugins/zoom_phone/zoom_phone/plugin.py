@@ -12,40 +12,18 @@ from typing import TYPE_CHECKING, Any
 
 from host.actions import Action, ActionContext, ActionPlace, ActionResult
 from host.hookspecs import hookimpl
+from zoom_workplace.workflow_plugin import ZoomWorkflowPlugin
 
 if TYPE_CHECKING:
     import click
 
-    from host.app import Host
-    from host.secrets import SecretStore
     from zoom_phone.numbers import PhoneNumber
-    from zoom_workplace.client import ZoomClient
 
 
-class ZoomPhonePlugin:
-    """``connect(host)`` gives the Zoom client of whoever is signed in to Zoom; by default it comes from
-    the host's secret store: the one the account was opened with (the CLI's or the app's), else the
-    platform's default store."""
+class ZoomPhonePlugin(ZoomWorkflowPlugin):
+    """The event editor's Zoom Phone action and ``zoomclient phone``; the Zoom client as every Zoom plugin gets it."""
 
-    def __init__(self, connect: Callable[[Host], ZoomClient] | None = None) -> None:
-        self.host: Host | None = None
-        self.secrets: SecretStore | None = None
-        self._connect = connect
-
-    def bind(self, host: Host, secrets: SecretStore | None = None) -> None:
-        """Use ``host`` and, when given, the secret store a command already opened."""
-        self.host, self.secrets = host, secrets
-
-    def client(self) -> ZoomClient:
-        from host.errors import UsageError
-        from host.secrets import open_secret_store
-        from zoom_workplace.session import open_client
-
-        if self.host is None:
-            raise UsageError("Zoom Phone is not ready: the host has not started.")
-        if self._connect is not None:
-            return self._connect(self.host)
-        return open_client(self.secrets or open_secret_store(self.host.data_dir), self.host)
+    feature = "Zoom Phone"
 
     async def numbers(self) -> list[PhoneNumber]:
         from zoom_phone.numbers import phone_numbers
@@ -55,16 +33,6 @@ class ZoomPhonePlugin:
             return await phone_numbers(client)
         finally:
             await client.aclose()
-
-    @hookimpl
-    def host_started(self, host: Host) -> None:
-        if self.host is None:
-            self.host = host
-
-    @hookimpl
-    def account_signed_in(self, host: Host, secrets: SecretStore) -> None:
-        # The store the host opened the account with is where the Zoom sign-in is (the demo's is in memory).
-        self.bind(host, secrets)
 
     @hookimpl
     def register_actions(self, register: Callable[[Action], None]) -> None:

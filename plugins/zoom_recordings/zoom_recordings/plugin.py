@@ -12,49 +12,17 @@ from typing import TYPE_CHECKING, Any
 
 from host.actions import Action, ActionContext, ActionPlace, ActionResult
 from host.hookspecs import hookimpl
+from zoom_workplace.workflow_plugin import ZoomWorkflowPlugin
 
 if TYPE_CHECKING:
     import click
 
-    from host.app import Host
-    from host.secrets import SecretStore
-    from zoom_workplace.client import ZoomClient
 
+class ZoomRecordingsPlugin(ZoomWorkflowPlugin):
+    """The event editor's recording action and ``zoomclient recordings``; the Zoom client as every Zoom
+    plugin gets it."""
 
-class ZoomRecordingsPlugin:
-    """``connect(host)`` gives the Zoom client of whoever is signed in to Zoom; by default it comes from
-    the host's secret store: the one the account was opened with (the CLI's or the app's), else the
-    platform's default store."""
-
-    def __init__(self, connect: Callable[[Host], ZoomClient] | None = None) -> None:
-        self.host: Host | None = None
-        self.secrets: SecretStore | None = None
-        self._connect = connect
-
-    def bind(self, host: Host, secrets: SecretStore | None = None) -> None:
-        """Use ``host`` and, when given, the secret store a command already opened."""
-        self.host, self.secrets = host, secrets
-
-    def client(self) -> ZoomClient:
-        from host.errors import UsageError
-        from host.secrets import open_secret_store
-        from zoom_workplace.session import open_client
-
-        if self.host is None:
-            raise UsageError("Zoom cloud recordings are not ready: the host has not started.")
-        if self._connect is not None:
-            return self._connect(self.host)
-        return open_client(self.secrets or open_secret_store(self.host.data_dir), self.host)
-
-    @hookimpl
-    def host_started(self, host: Host) -> None:
-        if self.host is None:
-            self.host = host
-
-    @hookimpl
-    def account_signed_in(self, host: Host, secrets: SecretStore) -> None:
-        # The store the host opened the account with is where the Zoom sign-in is (the demo's is in memory).
-        self.bind(host, secrets)
+    feature = "Attaching Zoom cloud recordings"
 
     @hookimpl
     def register_actions(self, register: Callable[[Action], None]) -> None:
