@@ -49,6 +49,9 @@ class ActionUI(Protocol):
     async def confirm(self, text: str) -> bool:
         """Ask a yes/no question; True for yes."""
 
+    async def ask_text(self, title: str, label: str, *, text: str = "", multiline: bool = False) -> str | None:
+        """Ask for a line (or, ``multiline``, a few lines) of text, offering ``text``; None when cancelled."""
+
     async def pick(self, title: str, search: Search, *, prompt: str = "Search") -> Choice | None:
         """A searchable list: ``search(text)`` runs on the core's loop as the user types, first with ``""``;
         the picked choice, None when cancelled. A search that raises shows its error in the picker, which

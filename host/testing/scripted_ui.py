@@ -16,6 +16,8 @@ PickAnswer = str | Callable[[list[Choice]], Choice | None] | None
 class ScriptedActionUI:
     """Answers each question with the next scripted answer of its kind and records what was asked.
 
+    ``texts`` answer :meth:`ask_text` (None cancels).
+
     ``picks`` are ``(query, answer)`` pairs: the picker searches ``query`` (after the opening ``""``
     search) and takes the row whose label is ``answer``, or what ``answer(rows)`` returns. A question
     without a scripted answer left fails the test with the question in the message, rather than
@@ -28,11 +30,13 @@ class ScriptedActionUI:
         choices: Iterable[int | None] = (),
         confirms: Iterable[bool] = (),
         picks: Iterable[tuple[str, PickAnswer]] = (),
+        texts: Iterable[str | None] = (),
         previews: Iterable[frozenset[str] | set[str] | None] = (),
     ) -> None:
         self._choices = list(choices)
         self._confirms = list(confirms)
         self._picks = list(picks)
+        self._texts = list(texts)
         self._previews = list(previews)
         #: every question, in order: ("choose", title, options), ("confirm", text), ...
         self.asked: list[tuple[object, ...]] = []
@@ -51,6 +55,9 @@ class ScriptedActionUI:
 
     async def confirm(self, text: str) -> bool:
         return self._next(self._confirms, ("confirm", text))
+
+    async def ask_text(self, title: str, label: str, *, text: str = "", multiline: bool = False) -> str | None:
+        return self._next(self._texts, ("ask_text", title, label, text))
 
     async def pick(self, title: str, search: Search, *, prompt: str = "Search") -> Choice | None:
         query, answer = self._next(self._picks, ("pick", title))

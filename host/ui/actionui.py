@@ -64,6 +64,16 @@ class QtActionUI:
 
         return bool(await self._on_gui(dialog))
 
+    async def ask_text(self, title: str, label: str, *, text: str = "", multiline: bool = False) -> str | None:
+        def dialog() -> str | None:
+            if multiline:
+                answer, ok = QInputDialog.getMultiLineText(self.parent, title, label, text)
+            else:
+                answer, ok = QInputDialog.getText(self.parent, title, label, text=text)
+            return answer if ok else None
+
+        return await self._on_gui(dialog)
+
     async def pick(self, title: str, search: Search, *, prompt: str = "Search") -> Choice | None:
         loop = asyncio.get_running_loop()
 

@@ -15,14 +15,16 @@ async def search(text: str) -> list[Choice]:
 
 
 async def test_answers_each_kind_in_order_and_records_the_questions() -> None:
-    ui = ScriptedActionUI(choices=[1], confirms=[False], previews=[{"eml"}])
+    ui = ScriptedActionUI(choices=[1], confirms=[False], texts=["Hi!"], previews=[{"eml"}])
     assert await ui.choose("Range", ["30 days", "90 days"]) == 1
     assert await ui.confirm("Send?") is False
+    assert await ui.ask_text("Chat", "Message", text="Hello") == "Hi!"
     assert await ui.preview("Share", "body", options=["eml"]) == frozenset({"eml"})
     ui.notify("done")
     assert ui.asked == [
         ("choose", "Range", ("30 days", "90 days")),
         ("confirm", "Send?"),
+        ("ask_text", "Chat", "Message", "Hello"),
         ("preview", "Share", "body", ("eml",)),
     ]
     assert ui.notices == ["done"]

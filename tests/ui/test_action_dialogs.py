@@ -137,3 +137,26 @@ def test_preview_without_ticks_accepts_with_an_empty_set(qtbot, loop, ticked: fr
     future = loop.submit(ui.preview("Share", "text", options=["Attach as .eml"]))
     qtbot.waitUntil(future.done, timeout=10000)
     assert future.result() == ticked
+
+
+@pytest.mark.parametrize("multiline", [False, True])
+def test_ask_text_offers_a_text_and_returns_what_the_user_wrote(qtbot, loop, multiline: bool) -> None:
+    from host.ui.qt import QInputDialog
+
+    ui = QtActionUI(None, Bar())
+    seen: list[str] = []
+
+    def write(dialog: QInputDialog) -> None:
+        seen.append(dialog.textValue())
+        dialog.setTextValue("Free at three?")
+        dialog.accept()
+
+    in_dialog(QInputDialog, write)
+    future = loop.submit(ui.ask_text("Chat with Lena", "Your first message", text="Hi Lena!", multiline=multiline))
+    qtbot.waitUntil(future.done, timeout=10000)
+    assert future.result() == "Free at three?" and seen == ["Hi Lena!"]
+
+    in_dialog(QInputDialog, lambda dialog: dialog.reject())
+    cancelled = loop.submit(ui.ask_text("Chat with Lena", "Your first message", multiline=multiline))
+    qtbot.waitUntil(cancelled.done, timeout=10000)
+    assert cancelled.result() is None

@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 from zoneinfo import ZoneInfo
 
 from contact_card.directory import ZoomDirectory
-from host.actions import ActionContext, ActionResult, Choice
+from host.actions import ActionContext, ActionResult
 from host.errors import UsageError
 from host.model.calendar import Attendee, Event
 from host.model.contact import Contact
@@ -51,22 +51,21 @@ async def chat(directory: ZoomDirectory, connect: Callable[[], ZoomClient], cont
     first_name = found.name.split()[0] if found.name else ""
     greeting = f"Hi {first_name}!" if first_name else "Hi!"
 
-    async def message_rows(text: str) -> list[Choice]:
-        message = text.strip() or greeting
-        if len(message) > MESSAGE_LIMIT:
-            raise UsageError(f"Team Chat takes at most {MESSAGE_LIMIT} characters in one message.")
-        return [Choice(label=message, detail=f"Send to {who} in Zoom Team Chat", value=message)]
-
-    picked = await context.ui.pick(f"Chat with {who}", message_rows, prompt="Type your message, then press Enter")
-    if picked is None:
+    typed = await context.ui.ask_text(f"Chat with {who}", "Your first message:", text=greeting, multiline=True)
+    message = (typed or "").strip()
+    if not message:
         return ActionResult(message="No message was sent.")
+    if len(message) > MESSAGE_LIMIT:
+        raise UsageError(
+            f"Team Chat takes at most {MESSAGE_LIMIT} characters in one message; this one has {len(message)}.",
+            hint="Shorten it, or send it in two messages.",
+        )
     client = connect()
     try:
-        body = {"message": picked.value, "to_contact": found.email}
-        await client.request("POST", "/chat/users/me/messages", body=body)
+        await client.request("POST", "/chat/users/me/messages", body={"message": message, "to_contact": found.email})
     finally:
         await client.aclose()
-    return ActionResult(message=f"Sent to {who} in Zoom Team Chat: “{picked.value}”")
+    return ActionResult(message=f"Sent to {who} in Zoom Team Chat: “{message}”")
 
 
 def tel_url(number: str) -> str:

@@ -53,13 +53,12 @@ def context(host: Host, who, ui: ScriptedActionUI) -> ActionContext:
 
 async def test_chat_sends_what_the_user_typed_to_the_person(host: Host, zoom: ZoomEmulator, zoom_signed_in) -> None:
     typed = "Free for a quick call about the roadmap?"
-    ui = ScriptedActionUI(picks=[(typed, lambda rows: rows[0])])
+    ui = ScriptedActionUI(texts=[typed])
 
     result = await action(host, "Chat").run(context(host, LENA, ui))
 
-    [(_, offered), (_, answered)] = ui.searches
-    assert [row.label for row in offered] == ["Hi Lena!"]  # a greeting, for the user who types nothing
-    assert answered[0].detail == "Send to Lena Schmidt in Zoom Team Chat"
+    # a greeting offered, for the user who just wants to say hello
+    assert ui.asked == [("ask_text", "Chat with Lena Schmidt", "Your first message:", "Hi Lena!")]
     [sent] = zoom.state.chat_messages
     assert sent["to_contact"] == LENA.email and sent["sender"] == "alex.morgan@example.com"
     assert sent["message"] == typed
@@ -67,13 +66,13 @@ async def test_chat_sends_what_the_user_typed_to_the_person(host: Host, zoom: Zo
 
 
 async def test_chat_cancelled_sends_nothing(host: Host, zoom: ZoomEmulator, zoom_signed_in) -> None:
-    result = await action(host, "Chat").run(context(host, ANA, ScriptedActionUI(picks=[("", None)])))
+    result = await action(host, "Chat").run(context(host, ANA, ScriptedActionUI(texts=[None])))
     assert result.message == "No message was sent." and zoom.state.chat_messages == []
 
 
-async def test_a_message_over_team_chats_limit_is_refused_while_typing(host: Host, zoom: ZoomEmulator, zoom_signed_in):
-    ui = ScriptedActionUI(picks=[("x" * 1025, "x" * 1025)])
-    with pytest.raises(UsageError, match="at most 1024 characters"):
+async def test_a_message_over_team_chats_limit_sends_nothing(host: Host, zoom: ZoomEmulator, zoom_signed_in):
+    ui = ScriptedActionUI(texts=["x" * 1025])
+    with pytest.raises(UsageError, match="at most 1024 characters in one message; this one has 1025"):
         await action(host, "Chat").run(context(host, LENA, ui))
     assert zoom.state.chat_messages == []
 

@@ -9,9 +9,8 @@ from people_support import hover, link_point, with_card
 from ui_support import select_subject
 
 from contact_card.card import ZoomCard
-from host.ui.action_dialogs import PickDialog
 from host.ui.contact_popup import HOVER_DELAY_MS
-from host.ui.qt import QApplication, QDesktopServices, QObject, QPushButton, Qt, QTimer, QUrl, pyqtSlot
+from host.ui.qt import QApplication, QDesktopServices, QInputDialog, QObject, QPushButton, Qt, QTimer, QUrl, pyqtSlot
 from zoom_workplace.emulator.app import ZoomEmulator
 
 
@@ -190,19 +189,18 @@ def test_chat_asks_for_a_message_and_sends_it(qtbot, window, zoom: ZoomEmulator,
     seen: dict[str, str] = {}
 
     def user() -> None:
-        """The user at the picker, which runs modally: reads the offer, types, and sends with Enter."""
-        dialog = next((w for w in QApplication.topLevelWidgets() if isinstance(w, PickDialog) and w.isVisible()), None)
-        if dialog is None or dialog.results.count() != 1:
+        """The user at the message dialog, which runs modally: reads the offer, writes, and sends."""
+        dialog = next(
+            (w for w in QApplication.topLevelWidgets() if isinstance(w, QInputDialog) and w.isVisible()), None
+        )
+        if dialog is None:
             return
-        row = dialog.results.item(0).text()
-        if "offered" not in seen:
-            seen.update(title=dialog.windowTitle(), offered=row)
-            dialog.field.setText(typed)
-        elif typed in row:
-            hand.stop()
-            seen["bar"] = window.message_bar.message() if window.message_bar.isVisible() else ""
-            with_card(window, dialog, ARTIFACTS / "chat-first-message.png")
-            qtbot.keyClick(dialog.field, Qt.Key.Key_Return)
+        hand.stop()
+        seen.update(title=dialog.windowTitle(), offered=dialog.textValue())
+        dialog.setTextValue(typed)
+        seen["bar"] = window.message_bar.message() if window.message_bar.isVisible() else ""
+        with_card(window, dialog, ARTIFACTS / "chat-first-message.png")
+        dialog.accept()
 
     hand = QTimer(window, interval=50)
     hand.timeout.connect(user)
