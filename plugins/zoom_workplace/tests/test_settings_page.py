@@ -95,7 +95,7 @@ def test_sign_in_shows_who_and_what_the_admin_allows_then_sign_out_asks_first(
 
     window = open_window("testmail", testmail_url, testmail_plugin, zoom_url=zoom_url)
     status = window.findChild(ZoomStatus)
-    assert status.text() == "Zoom: not signed in" and "File › Settings › Zoom" in status.toolTip()
+    assert status.text() == "Zoom: not signed in" and "the Zoom page of File → Settings…" in status.toolTip()
     dialog, page = zoom_page(window)
     dialog.show()
     assert "not signed in to Zoom" in page.who.text()

@@ -114,7 +114,9 @@ def error_for(response: httpx.Response) -> ProviderError | AuthError:
         return TransientError(f"Zoom had a server error: {message}", status=status, hint="Try again in a moment.")
     if status == 401:
         return AuthError(
-            f"Zoom refused the sign-in: {message}", hint="Sign in to Zoom again: `zoomclient zoom signin`."
+            f"Zoom refused the sign-in: {message}",
+            hint="Sign out of Zoom and in again: on the Zoom page of File → Settings…, or with `zoomclient zoom "
+            "signout` and `zoomclient zoom signin`.",
         )
     if status == 403:
         hint = "Ask your Zoom admin to allow this app, or sign in again granting the access it asks for."

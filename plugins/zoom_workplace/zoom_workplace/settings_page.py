@@ -141,7 +141,7 @@ class ZoomSettingsPage(QWidget):
             self.who.setText(
                 f"Your Zoom Mail account <b>{html.escape(account.email)}</b> is also your Zoom sign-in: meetings, "
                 "Team Chat, recordings and contacts use it, with nothing more to sign in to. You sign out of both "
-                "with Account › Sign out."
+                "with Sign out… in the Account menu."
             )
         else:
             name = html.escape(account.display_name or account.email)

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from host.ui.context import ViewContext
 
 #: Where the user goes to do something about what the widget says.
-WHERE = "File › Settings › Zoom"
+WHERE = "the Zoom page of File → Settings…"
 
 
 def _plain(rich: str) -> str:
@@ -77,7 +77,7 @@ class ZoomStatus(QLabel):
         if found is None:
             self.setText("Zoom: not signed in")
             self.setStyleSheet("")
-            self.setToolTip(f"Sign in to Zoom for meetings, Team Chat, recordings and contacts: {WHERE}.")
+            self.setToolTip(f"Sign in to Zoom for meetings, Team Chat, recordings and contacts on {WHERE}")
             return
         account = found[1]
         who = account.display_name or account.email
@@ -94,4 +94,4 @@ class ZoomStatus(QLabel):
         self.setText(" · ".join(parts))
         self.setStyleSheet("color: #b00020" if failed else "")
         details = (_plain(describe_policy(policy)), describe_read(checked), describe_failure(checked))
-        self.setToolTip("\n".join([*(line for line in details if line), f"More: {WHERE}."]))
+        self.setToolTip("\n".join([*(line for line in details if line), f"More on {WHERE}"]))
