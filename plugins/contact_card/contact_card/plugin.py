@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from host.actions import Action, ActionContext, ActionPlace, ActionResult
 from host.hookspecs import hookimpl
 from host.views import View, ViewArea
+from zoom_workplace.workflow_plugin import ZoomWorkflowPlugin
 
 if TYPE_CHECKING:
     from contact_card.card import ZoomCard
@@ -25,10 +26,12 @@ if TYPE_CHECKING:
     from zoom_workplace.client import ZoomClient
 
 
-class ContactCardPlugin:
-    """``connect(host)`` gives the Zoom client of whoever is signed in to Zoom (by default from the host's
-    secret store); ``open_url(url)`` hands a ``tel:`` URL to the system (by default through Qt on the GUI
-    thread) and says whether anything took it; ``now()`` is the clock "Schedule" proposes a time from."""
+class ContactCardPlugin(ZoomWorkflowPlugin):
+    """The Zoom card and its actions; the Zoom client as every Zoom plugin gets it. ``open_url(url)`` hands
+    a ``tel:`` URL to the system (by default through Qt on the GUI thread) and says whether anything took
+    it; ``now()`` is the clock "Schedule" proposes a time from."""
+
+    feature = "The Zoom contact card"
 
     def __init__(
         self,
@@ -36,22 +39,10 @@ class ContactCardPlugin:
         open_url: Callable[[str], Awaitable[bool]] | None = None,
         now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
     ) -> None:
-        self.host: Host | None = None
-        self._connect = connect
+        super().__init__(connect)
         self._open_url = open_url
         self._now = now
         self._directory: ZoomDirectory | None = None
-
-    def _client(self) -> ZoomClient:
-        from host.errors import UsageError
-        from host.secrets import open_secret_store
-        from zoom_workplace.session import open_client
-
-        if self.host is None:
-            raise UsageError("The Zoom contact card is not ready: the host has not started.")
-        if self._connect is not None:
-            return self._connect(self.host)
-        return open_client(open_secret_store(self.host.data_dir), self.host)
 
     @property
     def directory(self) -> ZoomDirectory:
@@ -59,13 +50,8 @@ class ContactCardPlugin:
         if self._directory is None:
             from contact_card.directory import ZoomDirectory
 
-            self._directory = ZoomDirectory(self._client)
+            self._directory = ZoomDirectory(self.client)
         return self._directory
-
-    @hookimpl
-    def host_started(self, host: Host) -> None:
-        if self.host is None:
-            self.host = host
 
     @hookimpl
     def register_views(self, register: Callable[[View], None]) -> None:
@@ -86,7 +72,7 @@ class ContactCardPlugin:
     async def _chat(self, context: ActionContext) -> ActionResult:
         from contact_card.actions import chat
 
-        return await chat(self.directory, self._client, context)
+        return await chat(self.directory, self.client, context)
 
     async def _call(self, context: ActionContext) -> ActionResult:
         from contact_card.actions import call
