@@ -12,46 +12,20 @@ from typing import TYPE_CHECKING, Any
 
 from host.actions import Action, ActionContext, ActionPlace, ActionResult
 from host.hookspecs import hookimpl
+from zoom_workplace.workflow_plugin import ZoomWorkflowPlugin
 
 if TYPE_CHECKING:
     import click
 
-    from host.app import Host
-    from host.secrets import SecretStore
-    from zoom_workplace.client import ZoomClient
 
 ACTION_ID = "zoom.participant-chat"
 
 
-class ParticipantChatPlugin:
-    """``connect(host)`` gives the Zoom client of whoever is signed in to Zoom; by default it comes
-    from the host's secret store: the one the CLI opened (:meth:`bind`), else the app's."""
+class ParticipantChatPlugin(ZoomWorkflowPlugin):
+    """The event menu's group chat and ``zoomclient chat participants``; the Zoom client as every Zoom
+    plugin gets it."""
 
-    def __init__(self, connect: Callable[[Host], ZoomClient] | None = None) -> None:
-        self.host: Host | None = None
-        self.secrets: SecretStore | None = None
-        self._connect = connect
-
-    def bind(self, host: Host, secrets: SecretStore | None = None) -> None:
-        """Use ``host`` and, when given, the secret store a command already opened."""
-        self.host, self.secrets = host, secrets
-
-    def client(self) -> ZoomClient:
-        """A Zoom client for one piece of work; the caller closes it."""
-        from host.errors import UsageError
-        from host.secrets import open_secret_store
-        from zoom_workplace.session import open_client
-
-        if self.host is None:
-            raise UsageError("The participant chat is not ready: the host has not started.")
-        if self._connect is not None:
-            return self._connect(self.host)
-        return open_client(self.secrets or open_secret_store(self.host.data_dir), self.host)
-
-    @hookimpl
-    def host_started(self, host: Host) -> None:
-        if self.host is None:
-            self.host = host
+    feature = "The participant chat"
 
     @hookimpl
     def register_actions(self, register: Callable[[Action], None]) -> None:

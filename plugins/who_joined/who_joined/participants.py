@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from host.errors import UsageError, ZoomclientError
+from host.errors import ZoomclientError
 from host.model.calendar import Event
 from zoom_meetings.scheduling import meeting_of
 from zoom_workplace.client import ZoomApiError, meeting_uuid_path
@@ -59,16 +59,6 @@ class Attendance:
     state: MeetingState
     participants: tuple[Participant, ...] = ()
     checked: dt.datetime = attrs.field(factory=lambda: dt.datetime.now(dt.UTC))
-
-
-class ZoomSignInNeeded(UsageError):
-    """Nobody is signed in to Zoom, so the meeting's participants cannot be read."""
-
-    def __init__(self) -> None:
-        super().__init__(
-            "Sign in to Zoom to see who joined.",
-            hint="Sign in on the Zoom page of the settings, or with `zoomclient zoom signin`.",
-        )
 
 
 def meeting_id_of(event: Event) -> str | None:

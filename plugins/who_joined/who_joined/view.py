@@ -26,7 +26,8 @@ from host.ui.qt import (
     QVBoxLayout,
     QWidget,
 )
-from who_joined.participants import Attendance, MeetingState, Participant, ZoomSignInNeeded, attendance, meeting_id_of
+from who_joined.participants import Attendance, MeetingState, Participant, attendance, meeting_id_of
+from zoom_workplace.session import ZoomSignInNeeded
 
 if TYPE_CHECKING:
     from host.ui.context import ViewContext
@@ -35,6 +36,10 @@ if TYPE_CHECKING:
 COLUMNS = ("Name", "Joined", "Left", "Time")
 IDLE = "Select an event with a Zoom meeting to see who joined."
 NO_MEETING = "No Zoom meeting on this event."
+NO_SIGN_IN = (
+    "Sign in to Zoom to see who joined.",
+    "Sign in on the Zoom page of the settings, or with `zoomclient zoom signin`.",
+)
 
 
 def clock(moment: dt.datetime | None) -> str:
@@ -183,7 +188,7 @@ class WhoJoinedPanel(QWidget):
         )
 
     async def _read(self, event: Event, meeting_id: str) -> Attendance:
-        client = self.plugin.client(self.context.secrets)
+        client = self.plugin.client()
         try:
             return await attendance(client, event, meeting_id)
         finally:
@@ -206,6 +211,7 @@ class WhoJoinedPanel(QWidget):
         what, todo = describe_error(error)
         if isinstance(error, ZoomSignInNeeded):
             self.table.clear()
+            what, todo = NO_SIGN_IN
         self._say(what, todo)
         self.updated.setText(f"Tried at {dt.datetime.now().astimezone():%H:%M:%S}")
 

@@ -82,11 +82,18 @@ def zoom_account(store: SecretStore, host: Host | None = None) -> tuple[AccountT
     return None
 
 
+class ZoomSignInNeeded(UsageError):
+    """Nobody is signed in to Zoom (neither on their own nor through a Zoom Mail account)."""
+
+    def __init__(self) -> None:
+        super().__init__("Nobody is signed in to Zoom.", hint="Sign in with `zoomclient zoom signin`.")
+
+
 def open_client(store: SecretStore, host: Host | None = None, **client_options: Any) -> ZoomClient:
-    """The Zoom client of whoever is signed in to Zoom; close it when done. Raises UsageError when nobody is."""
+    """The Zoom client of whoever is signed in to Zoom; close it when done. Raises ZoomSignInNeeded when nobody is."""
     found = zoom_account(store, host)
     if found is None:
-        raise UsageError("Nobody is signed in to Zoom.", hint="Sign in with `zoomclient zoom signin`.")
+        raise ZoomSignInNeeded()
     account_type, account = found
     if account.sandbox_url is not None:
         account_type = account_type.rebased(account.sandbox_url)
