@@ -34,9 +34,9 @@ MAX_INLINE_WAIT = 5.0
 
 #: How much faster than the pace learnt from the last throttle each accepted request lets the next go:
 #: the budget may have grown (other clients of the mailbox stopped), and only probing finds out.
-PACE_GROWTH = 1.002
+PACE_GROWTH = 1.005
 #: The most a throttle slows the pace learnt before it.
-PACE_BACKOFF = 0.9
+PACE_BACKOFF = 0.8
 #: The slowest pace ever kept (requests a second), whatever a throttle suggests.
 MIN_PACE = 0.1
 #: Seconds between two throttles below which what was accepted between them says nothing of the pace.
@@ -47,7 +47,7 @@ IDLE_RESET = 5.0
 
 class MailboxGate:
     """Exchange's limits as this client keeps them for one mailbox: at most four requests in flight,
-    everything paused while a ``Retry-After`` runs, and a pace learnt from the throttling.
+    everything paused while a short ``Retry-After`` runs, and a pace learnt from the throttling.
 
     Graph answers a request over the mailbox's budget with 429 and a ``Retry-After`` of whole
     seconds, which is longer than the budget needs to let one more request through: every throttle
@@ -112,13 +112,11 @@ class MailboxGate:
         window = now - self._window_start if self._window_start is not None else 0.0
         if learn and window >= MIN_WINDOW and self._accepted:
             estimate = self._accepted / window
-            # A tenth slower at most a throttle: the accepted rate underestimates the budget when the
+            # A fifth slower at most a throttle: the accepted rate underestimates the budget when the
             # window held waits of our own (the pause, a slow answer that left nothing to send).
             self.pace = max(MIN_PACE, estimate if self.pace is None else max(estimate, self.pace * PACE_BACKOFF))
         if self.pace is not None:
-            # One request's worth is left in the budget: paced right at its rate, the next answer
-            # that comes a little early would otherwise be throttled again.
-            self._burst = max(round(retry_after * self.pace) - 1, 0)
+            self._burst = round(retry_after * self.pace)
         self._window_start, self._accepted = now, 0
 
 
