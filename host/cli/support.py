@@ -8,14 +8,23 @@ import functools
 import json
 import sys
 from collections.abc import Callable, Coroutine
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 import click
 
 from host.errors import ZoomclientError
 
+if TYPE_CHECKING:
+    from host.accounts import AccountSession
+    from host.calendar import CalendarCache
+    from host.model.calendar import Calendar, Event
+
 T = TypeVar("T")
+
+#: Where a command's ``--event ID`` is looked for: from a month ago to a year ahead (events live only in
+#: memory, so the command loads this window of the one calendar).
+EVENT_WINDOW = (dt.timedelta(days=31), dt.timedelta(days=366))
 
 #: Fields never printed: raw MIME and the providers' private bookkeeping.
 _HIDDEN_FIELDS = frozenset({"raw", "provider_data", "start_url"})
@@ -86,3 +95,27 @@ def echo_json(value: Any) -> None:
 
 #: What date and time options accept: a date, or a date and a time with or without seconds.
 DATETIME = click.DateTime(["%Y-%m-%d", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S"])
+
+
+async def find_event(
+    session: AccountSession, calendar_id: str | None, event_id: str
+) -> tuple[CalendarCache, Calendar, Event]:
+    """The event ``event_id`` of a command's ``--event`` in ``calendar_id`` (default: the primary calendar),
+    with the loaded cache and the calendar, or a UsageError that says where to look."""
+    from host.errors import UsageError
+
+    cache = session.require_calendars()
+    await cache.load()
+    calendar = cache.calendar(calendar_id) if calendar_id else next((c for c in cache.calendars if c.primary), None)
+    if calendar is None:
+        raise UsageError(f"There is no calendar {calendar_id!r}.", hint="`zoomclient calendar list --json` lists them.")
+    now = dt.datetime.now(dt.UTC)
+    back, ahead = EVENT_WINDOW
+    await cache.ensure_range(now - back, now + ahead, [calendar.id])
+    event = cache.get(calendar.id, event_id)
+    if event is None:
+        raise UsageError(
+            f"There is no event {event_id!r} in {calendar.name!r} between a month ago and a year ahead.",
+            hint="Pass --calendar with the event's calendar id (see `zoomclient calendar list --json`).",
+        )
+    return cache, calendar, event

@@ -6,39 +6,14 @@ does). Without ``--yes`` the command names who has no Zoom account and asks firs
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import TYPE_CHECKING
 
 import click
 
-from host.cli.support import accounts, echo_json, reports_errors, run
+from host.cli.support import accounts, echo_json, find_event, reports_errors, run
 
 if TYPE_CHECKING:
-    from host.accounts import AccountSession
-    from host.model.calendar import Event
     from participant_chat.plugin import ParticipantChatPlugin
-
-WINDOW_BACK = dt.timedelta(days=31)
-WINDOW_AHEAD = dt.timedelta(days=366)
-
-
-async def find_event(session: AccountSession, calendar_id: str | None, event_id: str) -> Event:
-    from host.errors import UsageError
-
-    cache = session.require_calendars()
-    await cache.load()
-    calendar = cache.calendar(calendar_id) if calendar_id else next((c for c in cache.calendars if c.primary), None)
-    if calendar is None:
-        raise UsageError(f"There is no calendar {calendar_id!r}.", hint="`zoomclient calendar list --json` lists them.")
-    now = dt.datetime.now(dt.UTC)
-    await cache.ensure_range(now - WINDOW_BACK, now + WINDOW_AHEAD, [calendar.id])
-    event = cache.get(calendar.id, event_id)
-    if event is None:
-        raise UsageError(
-            f"There is no event {event_id!r} in {calendar.name!r} between a month ago and a year ahead.",
-            hint="Pass --calendar with the event's calendar id (see `zoomclient calendar list --json`).",
-        )
-    return event
 
 
 def add_chat_commands(cli: click.Group, plugin: ParticipantChatPlugin) -> None:
@@ -68,7 +43,7 @@ def participants_command(plugin: ParticipantChatPlugin) -> click.Command:
         async def look_up():
             session = await manager.open()
             try:
-                event = await find_event(session, calendar_id, event_id)
+                _, _, event = await find_event(session, calendar_id, event_id)
             finally:
                 await session.aclose()
             client = plugin.client()

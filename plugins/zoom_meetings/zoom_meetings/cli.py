@@ -7,37 +7,14 @@ and a year ahead.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import TYPE_CHECKING
 
 import click
 
-from host.cli.support import accounts, echo_json, reports_errors, run
+from host.cli.support import accounts, echo_json, find_event, reports_errors, run
 
 if TYPE_CHECKING:
     from zoom_meetings.plugin import ZoomMeetingsPlugin
-
-WINDOW_BACK = dt.timedelta(days=31)
-WINDOW_AHEAD = dt.timedelta(days=366)
-
-
-async def _find(session, calendar_id: str | None, event_id: str):
-    from host.errors import UsageError
-
-    cache = session.require_calendars()
-    await cache.load()
-    calendar = cache.calendar(calendar_id) if calendar_id else next((c for c in cache.calendars if c.primary), None)
-    if calendar is None:
-        raise UsageError(f"There is no calendar {calendar_id!r}.", hint="`zoomclient calendar list --json` lists them.")
-    now = dt.datetime.now(dt.UTC)
-    await cache.ensure_range(now - WINDOW_BACK, now + WINDOW_AHEAD, [calendar.id])
-    event = cache.get(calendar.id, event_id)
-    if event is None:
-        raise UsageError(
-            f"There is no event {event_id!r} in {calendar.name!r} between a month ago and a year ahead.",
-            hint="Pass --calendar with the event's calendar id (see `zoomclient calendar list --json`).",
-        )
-    return cache, calendar, event
 
 
 def meeting_commands(plugin: ZoomMeetingsPlugin) -> click.Group:
@@ -83,7 +60,7 @@ def meeting_commands(plugin: ZoomMeetingsPlugin) -> click.Group:
         async def create():
             session = await manager.open()
             try:
-                cache, calendar, event = await _find(session, calendar_id, event_id)
+                cache, calendar, event = await find_event(session, calendar_id, event_id)
                 event = attrs.evolve(event, provider_data={**event.provider_data, HOST_CHOICE_KEY: host_choice})
                 return await add_meeting(plugin.provider, cache, event, calendar, notify=not no_notify)
             finally:
@@ -115,7 +92,7 @@ def meeting_commands(plugin: ZoomMeetingsPlugin) -> click.Group:
         async def update():
             session = await manager.open()
             try:
-                cache, _, event = await _find(session, calendar_id, event_id)
+                cache, _, event = await find_event(session, calendar_id, event_id)
                 return await update_with_event(plugin.provider, cache, event, notify=not no_notify)
             finally:
                 await session.aclose()
@@ -139,7 +116,7 @@ def meeting_commands(plugin: ZoomMeetingsPlugin) -> click.Group:
         async def delete():
             session = await manager.open()
             try:
-                cache, _, event = await _find(session, calendar_id, event_id)
+                cache, _, event = await find_event(session, calendar_id, event_id)
                 await cache.delete_event(event.calendar_id, event.id, notify=not no_notify)
                 return event
             finally:

@@ -5,19 +5,15 @@ The event is looked up in its calendar between a month ago and a year ahead.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import TYPE_CHECKING
 
 import click
 
-from host.cli.support import accounts, echo_json, reports_errors, run
+from host.cli.support import accounts, echo_json, find_event, reports_errors, run
 
 if TYPE_CHECKING:
     from zoom_phone.numbers import PhoneNumber
     from zoom_phone.plugin import ZoomPhonePlugin
-
-WINDOW_BACK = dt.timedelta(days=31)
-WINDOW_AHEAD = dt.timedelta(days=366)
 
 
 def _as_json(number: PhoneNumber) -> dict[str, str]:
@@ -42,25 +38,6 @@ def _chosen(numbers: list[PhoneNumber], wanted: str | None) -> PhoneNumber:
         f"{wanted} is not one of your Zoom Phone numbers ({', '.join(n.e164 for n in numbers)}).",
         hint="`zoomclient phone numbers` lists them.",
     )
-
-
-async def _find(session, calendar_id: str | None, event_id: str):
-    from host.errors import UsageError
-
-    cache = session.require_calendars()
-    await cache.load()
-    calendar = cache.calendar(calendar_id) if calendar_id else next((c for c in cache.calendars if c.primary), None)
-    if calendar is None:
-        raise UsageError(f"There is no calendar {calendar_id!r}.", hint="`zoomclient calendar list --json` lists them.")
-    now = dt.datetime.now(dt.UTC)
-    await cache.ensure_range(now - WINDOW_BACK, now + WINDOW_AHEAD, [calendar.id])
-    event = cache.get(calendar.id, event_id)
-    if event is None:
-        raise UsageError(
-            f"There is no event {event_id!r} in {calendar.name!r} between a month ago and a year ahead.",
-            hint="Pass --calendar with the event's calendar id (see `zoomclient calendar list --json`).",
-        )
-    return cache, event
 
 
 def phone_commands(plugin: ZoomPhonePlugin) -> click.Group:
@@ -106,7 +83,7 @@ def phone_commands(plugin: ZoomPhonePlugin) -> click.Group:
             number = _chosen(await plugin.numbers(), wanted)
             session = await manager.open()
             try:
-                cache, event = await _find(session, calendar_id, event_id)
+                cache, _, event = await find_event(session, calendar_id, event_id)
                 return number, await cache.update_event(with_phone(event, number), notify=not no_notify)
             finally:
                 await session.aclose()

@@ -10,14 +10,12 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from host.cli.support import accounts, echo_json, reports_errors, run
+from host.cli.support import accounts, echo_json, find_event, reports_errors, run
 
 if TYPE_CHECKING:
     from zoom_recordings.plugin import ZoomRecordingsPlugin
     from zoom_recordings.recordings import CloudRecording
 
-WINDOW_BACK = dt.timedelta(days=31)
-WINDOW_AHEAD = dt.timedelta(days=366)
 DEFAULT_DAYS = 30
 
 
@@ -31,25 +29,6 @@ def _as_json(recording: CloudRecording) -> dict[str, Any]:
         "share_url": recording.link,
         "passcode_protected": bool(recording.play_passcode or recording.passcode),
     }
-
-
-async def _find(session, calendar_id: str | None, event_id: str):
-    from host.errors import UsageError
-
-    cache = session.require_calendars()
-    await cache.load()
-    calendar = cache.calendar(calendar_id) if calendar_id else next((c for c in cache.calendars if c.primary), None)
-    if calendar is None:
-        raise UsageError(f"There is no calendar {calendar_id!r}.", hint="`zoomclient calendar list --json` lists them.")
-    now = dt.datetime.now(dt.UTC)
-    await cache.ensure_range(now - WINDOW_BACK, now + WINDOW_AHEAD, [calendar.id])
-    event = cache.get(calendar.id, event_id)
-    if event is None:
-        raise UsageError(
-            f"There is no event {event_id!r} in {calendar.name!r} between a month ago and a year ahead.",
-            hint="Pass --calendar with the event's calendar id (see `zoomclient calendar list --json`).",
-        )
-    return cache, event
 
 
 def recordings_commands(plugin: ZoomRecordingsPlugin) -> click.Group:
@@ -126,7 +105,7 @@ def recordings_commands(plugin: ZoomRecordingsPlugin) -> click.Group:
                 await client.aclose()
             session = await manager.open()
             try:
-                cache, event = await _find(session, calendar_id, event_id)
+                cache, _, event = await find_event(session, calendar_id, event_id)
                 return recording, await cache.update_event(with_recording(event, recording), notify=not no_notify)
             finally:
                 await session.aclose()
