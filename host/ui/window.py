@@ -418,7 +418,10 @@ class MainWindow(QMainWindow):
     def open_settings(self) -> None:
         from host.ui.settings import SettingsDialog
 
-        SettingsDialog(self.context, self).exec()
+        dialog = SettingsDialog(self.context, self)
+        dialog.exec()
+        # Parented to the window, a closed dialog would otherwise live (pages, tasks' callbacks) until exit.
+        dialog.deleteLater()
 
     # -- closing -------------------------------------------------------------------------------
 

@@ -83,6 +83,24 @@ def test_task_results_come_back_on_the_gui_thread(qtbot, window) -> None:
     assert seen == [("zoomclient-core", True)]
 
 
+def test_a_closed_settings_dialog_is_deleted_with_its_pages(qtbot, window) -> None:
+    from host.ui.qt import QApplication, QCoreApplication, QEvent, QTimer
+    from host.ui.settings import SettingsDialog
+
+    def close_it() -> None:
+        dialog = QApplication.activeModalWidget()
+        if isinstance(dialog, SettingsDialog):
+            dialog.reject()
+        else:
+            QTimer.singleShot(20, close_it)
+
+    for _ in range(2):
+        QTimer.singleShot(20, close_it)
+        window.open_settings()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert window.findChildren(SettingsDialog) == []
+
+
 def test_the_settings_dialog_hosts_the_mail_views_pages(qtbot, window, emulator) -> None:
     from host.ui.settings import SettingsDialog
 
