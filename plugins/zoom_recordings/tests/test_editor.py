@@ -4,24 +4,17 @@ in the editor's description and then in the calendar emulator; and the editor wi
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import os
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from testprovider import names
 from testprovider import plugin as testmail_plugin
 
-from host.auth import headless_browser
-from host.secrets import MemorySecretStore
-from host.sync import SyncSettings
-from host.ui.loop import LoopThread
 from zoom_recordings.plugin import ZoomRecordingsPlugin
-from zoom_workplace.session import sign_in
+from zoom_workplace.testing import in_dialog
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ARTIFACTS = Path(__file__).parent / "artifacts"
@@ -30,61 +23,22 @@ SHARE_LINK = "https://zoom.us/rec/share/emu84011112222?pwd=emuPlay84011112222x8Q
 
 
 @pytest.fixture
-def loop() -> Iterator[LoopThread]:
-    thread = LoopThread().start()
-    yield thread
-    thread.stop()
-
-
-@pytest.fixture
 def with_plugin() -> bool:
     return True
 
 
 @pytest.fixture
-def window(qtbot, make_host, tmp_path, loop, zoom_url, testmail_url, with_plugin: bool) -> Iterator[Any]:
+def window(qtbot, make_host, secrets, zoom_signed_in, open_main_window, with_plugin: bool) -> Any:
     import calendar_view.plugin as calendar_view_plugin
 
-    from host.ui.app import open_window
-    from host.ui.qt import QSettings
-
-    secrets = MemorySecretStore()
-    asyncio.run(
-        sign_in(secrets, sandbox_url=zoom_url, open_browser=headless_browser, login_hint="alex.morgan@example.com")
-    )
     # As installed (no connect): account_signed_in hands it the window's store, where Zoom is signed in.
     plugin = ("zoomclient-zoom-recordings", ZoomRecordingsPlugin())
-    host = make_host(testmail_plugin, calendar_view_plugin, *([plugin] if with_plugin else []))
-    window = open_window(
-        host,
-        secrets,
-        loop=loop,
-        settings=QSettings(str(tmp_path / "layout.ini"), QSettings.Format.IniFormat),
-        sync_settings=SyncSettings(undo_delay=dt.timedelta(seconds=30), poll_interval=3600),
-        sandbox_urls={names.ACCOUNT_TYPE: testmail_url},
-        sign_in=names.ACCOUNT_TYPE,
+    window = open_main_window(
+        make_host(testmail_plugin, calendar_view_plugin, *([plugin] if with_plugin else [])), secrets
     )
-    qtbot.addWidget(window)
-    window.resize(1400, 900)
     view = window.main_views["calendar"]
     qtbot.waitUntil(lambda: bool(view.calendars) and view.loading == 0, timeout=20000)
-    yield window
-    window.close()
-    qtbot.wait(300)  # the shell's 250 ms timer fires while the window lives
-
-
-def in_dialog(kind: type, act: Callable[[Any], None]) -> None:
-    """Run ``act(dialog)`` once the modal dialog of ``kind`` is up (it runs its own event loop)."""
-    from host.ui.qt import QApplication, QTimer
-
-    def look() -> None:
-        dialog = QApplication.activeModalWidget()
-        if isinstance(dialog, kind):
-            act(dialog)
-        else:
-            QTimer.singleShot(20, look)
-
-    QTimer.singleShot(20, look)
+    return window
 
 
 def tomorrow_at(hour: int) -> dt.datetime:
