@@ -1,5 +1,5 @@
-"""Two emulators on 127.0.0.1 (Zoom, and TestMail for the mail), Alex signed in to both, and a host with
-TestMail and a Team Chat share plugin whose Zoom client comes from Alex's Zoom sign-in.
+"""A host with TestMail and a Team Chat share plugin whose Zoom client comes from Alex's Zoom sign-in (the
+emulators, the secret store and the sign-in: zoom_workplace.testing).
 
 The TestMail inbox holds a message made for sharing (``share_support.SHARED_SUBJECT``): non-ASCII, a quoted
 reply and a signature below the text, and an attachment, so its .eml is more than plain text.
@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -18,34 +18,18 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-_TESTPROVIDER = Path(__file__).resolve().parents[3] / "tests" / "testprovider"
-if str(_TESTPROVIDER) not in sys.path:
-    sys.path.insert(0, str(_TESTPROVIDER))
 
-from share_support import ALEX, DISTRIBUTION, shared_mail  # noqa: E402
-from testprovider import plugin as testmail_plugin  # noqa: E402
-from testprovider.emulator import TestMailEmulator  # noqa: E402
+from share_support import DISTRIBUTION, shared_mail
+from testprovider import plugin as testmail_plugin
+from testprovider.emulator import TestMailEmulator
 
-from host.accounts import Accounts, AccountSession  # noqa: E402
-from host.app import Host  # noqa: E402
-from host.auth import headless_browser  # noqa: E402
-from host.sandbox.runner import ServerThread  # noqa: E402
-from host.sandbox.service import SandboxOptions  # noqa: E402
-from host.secrets import MemorySecretStore  # noqa: E402
-from team_chat_share.plugin import TeamChatSharePlugin  # noqa: E402
-from zoom_workplace.emulator.app import ZoomEmulator  # noqa: E402
-from zoom_workplace.session import open_client, sign_in  # noqa: E402
-
-
-@pytest.fixture
-def zoom() -> ZoomEmulator:
-    return ZoomEmulator(SandboxOptions())
-
-
-@pytest.fixture
-def zoom_url(zoom: ZoomEmulator) -> Iterator[str]:
-    with ServerThread(zoom, name="zoom") as server:
-        yield server.url
+from host.accounts import Accounts, AccountSession
+from host.app import Host
+from host.auth import headless_browser
+from host.sandbox.service import SandboxOptions
+from host.secrets import MemorySecretStore
+from team_chat_share.plugin import TeamChatSharePlugin
+from zoom_workplace.session import open_client
 
 
 @pytest.fixture
@@ -53,23 +37,6 @@ def testmail() -> TestMailEmulator:
     emulator = TestMailEmulator(SandboxOptions(messages=5, events=0))
     emulator.state.add_message(shared_mail(), date=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1))
     return emulator
-
-
-@pytest.fixture
-def testmail_url(testmail: TestMailEmulator) -> Iterator[str]:
-    with ServerThread(testmail, name="testmail") as server:
-        yield server.url
-
-
-@pytest.fixture
-def secrets() -> MemorySecretStore:
-    """The one secret store: the mail account's sign-in and the Zoom sign-in side by side."""
-    return MemorySecretStore()
-
-
-@pytest.fixture
-async def zoom_signed_in(zoom_url: str, secrets: MemorySecretStore) -> None:
-    await sign_in(secrets, sandbox_url=zoom_url, open_browser=headless_browser, login_hint=ALEX, timeout=20)
 
 
 @pytest.fixture
@@ -86,7 +53,7 @@ def host(make_host, share_plugin: TeamChatSharePlugin) -> Host:
 async def session(
     host: Host, secrets: MemorySecretStore, testmail_url: str, zoom_signed_in
 ) -> AsyncIterator[AccountSession]:
-    """Alex's mail account, opened and synced into its encrypted store."""
+    """Alex's mail account, opened and synced into its encrypted store (not its calendars, as the shared one)."""
     accounts = Accounts(host, secrets)
     await accounts.add("testmail", sandbox_url=testmail_url, open_browser=headless_browser, timeout=20)
     opened = await accounts.open()

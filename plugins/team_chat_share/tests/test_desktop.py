@@ -4,47 +4,24 @@ picker and the preview over the window go to tests/artifacts/."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import mail_view.plugin as mail_view_plugin
 import pytest
 from share_support import ANA, DISTRIBUTION, SHARED_SUBJECT, screenshot
-from testprovider import names
 from testprovider import plugin as testmail_plugin
 
 from host.secrets import MemorySecretStore
-from host.sync import SyncSettings
-from host.ui.loop import LoopThread
-from host.ui.qt import QApplication, QPainter, QPoint, QSettings, Qt, QTimer
+from host.ui.qt import QApplication, QPainter, QPoint, Qt, QTimer
 from team_chat_share.plugin import EML_OPTION, TeamChatSharePlugin
 
 TITLE = "Share to Team Chat"
 
 
-@pytest.fixture
-def loop():
-    thread = LoopThread().start()
-    yield thread
-    thread.stop()
-
-
-def open_mail(qtbot, host, secrets: MemorySecretStore, loop, testmail_url: str, tmp_path: Path) -> Any:
-    from host.ui.app import open_window
-
-    window = open_window(
-        host,
-        secrets,
-        loop=loop,
-        settings=QSettings(str(tmp_path / "layout.ini"), QSettings.Format.IniFormat),
-        sync_settings=SyncSettings(undo_delay=dt.timedelta(seconds=30), poll_interval=3600),
-        sandbox_urls={names.ACCOUNT_TYPE: testmail_url},
-        sign_in=names.ACCOUNT_TYPE,
-    )
-    qtbot.addWidget(window)
-    window.resize(1400, 860)
+def open_mail(qtbot, open_main_window: Callable[..., Any], host, secrets: MemorySecretStore) -> Any:
+    """The main window (zoom_workplace.testing) with the inbox synced and listed."""
+    window = open_main_window(host, secrets, size=(1400, 860))
     mail = window.main_views["mail"]
     qtbot.waitUntil(lambda: window.sync_label.text() == "Up to date" and mail.model.rowCount() > 0, timeout=20000)
     return window
@@ -91,11 +68,11 @@ def desktop_host(make_host, share_plugin: TeamChatSharePlugin):
 
 
 def test_sharing_from_the_mail_view_through_the_picker_and_the_preview(
-    qtbot, desktop_host, secrets, zoom_signed_in, zoom, testmail, testmail_url, loop, tmp_path
+    qtbot, desktop_host, secrets, zoom_signed_in, zoom, testmail, open_main_window
 ) -> None:
     from host.ui.action_dialogs import PickDialog, PreviewDialog
 
-    window = open_mail(qtbot, desktop_host, secrets, loop, testmail_url, tmp_path)
+    window = open_mail(qtbot, open_main_window, desktop_host, secrets)
     mail = window.main_views["mail"]
     (share,) = [a for a in mail.toolbar.actions() if a.text() == TITLE]
     assert not share.isEnabled(), "nothing to share before a message is open"
@@ -148,11 +125,11 @@ def test_sharing_from_the_mail_view_through_the_picker_and_the_preview(
 
 
 def test_the_context_menu_offers_the_action_beside_the_mail_views_own(
-    qtbot, desktop_host, secrets, zoom_signed_in, testmail_url, loop, tmp_path, monkeypatch
+    qtbot, desktop_host, secrets, zoom_signed_in, open_main_window, monkeypatch
 ) -> None:
     from host.ui.qt import QMenu
 
-    window = open_mail(qtbot, desktop_host, secrets, loop, testmail_url, tmp_path)
+    window = open_mail(qtbot, open_main_window, desktop_host, secrets)
     mail = window.main_views["mail"]
     select_shared(qtbot, mail)
     shown: list[list[str]] = []
@@ -166,10 +143,10 @@ def test_the_context_menu_offers_the_action_beside_the_mail_views_own(
 
 
 def test_without_the_plugin_the_mail_view_has_no_such_action_and_works(
-    qtbot, make_host, secrets, testmail_url, loop, tmp_path
+    qtbot, make_host, secrets, open_main_window
 ) -> None:
     host = make_host(testmail_plugin, mail_view_plugin)
-    window = open_mail(qtbot, host, secrets, loop, testmail_url, tmp_path)
+    window = open_mail(qtbot, open_main_window, host, secrets)
     mail = window.main_views["mail"]
     select_shared(qtbot, mail)
 
@@ -177,10 +154,8 @@ def test_without_the_plugin_the_mail_view_has_no_such_action_and_works(
     assert mail.actions_by_name["reply"].isEnabled() and mail.reader.message.subject == SHARED_SUBJECT
 
 
-def test_not_signed_in_to_zoom_the_window_says_how_to_sign_in(
-    qtbot, desktop_host, secrets, testmail_url, loop, tmp_path
-) -> None:
-    window = open_mail(qtbot, desktop_host, secrets, loop, testmail_url, tmp_path)
+def test_not_signed_in_to_zoom_the_window_says_how_to_sign_in(qtbot, desktop_host, secrets, open_main_window) -> None:
+    window = open_mail(qtbot, open_main_window, desktop_host, secrets)
     mail = window.main_views["mail"]
     select_shared(qtbot, mail)
     (share,) = [a for a in mail.toolbar.actions() if a.text() == TITLE]
