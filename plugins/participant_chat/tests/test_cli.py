@@ -4,44 +4,12 @@ the Zoom and TestMail emulators of this process."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from chat_support import ALEX, COLLEAGUES, EVENT_ID, OUTSIDERS, TITLE, channel_of, colleague
 
-TESTPROVIDER = Path(__file__).resolve().parents[3] / "tests" / "testprovider"
-ZOOMCLIENT = Path(sys.executable).with_name("zoomclient")
+#: what the ``zoomclient`` fixture (zoom_workplace.testing) loads
 PLUGINS = "zoomclient-testprovider,zoomclient-zoom-workplace,zoomclient-participant-chat"
-
-
-@pytest.fixture
-def zoomclient(tmp_path: Path):
-    environment = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("ZOOMCLIENT_")},
-        "PYTHONPATH": os.pathsep.join([str(TESTPROVIDER / "site"), str(TESTPROVIDER)]),
-        "ZOOMCLIENT_DATA_DIR": str(tmp_path / "data"),
-        "ZOOMCLIENT_PASSPHRASE": "a passphrase for the vault",
-        "ZOOMCLIENT_LOAD_PLUGINS": PLUGINS,
-        "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
-    }
-
-    def run(*args: str, ok: bool = True, plugins: str = PLUGINS) -> subprocess.CompletedProcess[str]:
-        done = subprocess.run(
-            [str(ZOOMCLIENT), *args],
-            env={**environment, "ZOOMCLIENT_LOAD_PLUGINS": plugins},
-            capture_output=True,
-            text=True,
-            timeout=120,
-            stdin=subprocess.DEVNULL,
-        )
-        if ok:
-            assert done.returncode == 0, f"zoomclient {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}"
-        return done
-
-    return run
 
 
 @pytest.mark.slow

@@ -146,10 +146,10 @@ async def test_the_user_is_left_out_by_their_zoom_email_too(host, session, zoom)
     assert members_asked(zoom) == [[colleague(1).email]]
 
 
-async def test_without_a_zoom_sign_in_the_action_says_to_sign_in(host, session, zoom_secrets) -> None:
+async def test_without_a_zoom_sign_in_the_action_says_to_sign_in(host, session, secrets) -> None:
     from zoom_workplace.session import sign_out
 
-    sign_out(zoom_secrets)
+    sign_out(secrets)
     with pytest.raises(UsageError, match="Nobody is signed in to Zoom") as raised:
         await chat_action(host).run(context_for(host, calendar_event(session), ScriptedActionUI()))
     assert "zoomclient zoom signin" in raised.value.hint
