@@ -130,10 +130,10 @@ def test_many_participants_are_read_page_by_page(qtbot, window, zoom, meeting) -
     assert place > 0 and scrollbar.value() == place, "a refresh keeps the place in the list"
 
 
-def test_signed_out_of_zoom_it_says_to_sign_in(qtbot, window, zoom_secrets, meeting) -> None:
+def test_signed_out_of_zoom_it_says_to_sign_in(qtbot, window, secrets, meeting) -> None:
     from zoom_workplace.session import sign_out
 
-    sign_out(zoom_secrets)
+    sign_out(secrets)
     panel = sidebar(window)
     select(window, EVENT_ID)
     qtbot.waitUntil(lambda: status(panel) == "Sign in to Zoom to see who joined.", timeout=10000)
