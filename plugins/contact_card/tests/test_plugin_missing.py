@@ -4,10 +4,8 @@ reader and the calendar still open a card, the plain one, and nothing of Zoom is
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from contact_support import LENA, MAIL_SUBJECT, card_of
@@ -18,7 +16,8 @@ from host.actions import ActionPlace
 from host.ui.qt import QLabel, QPushButton, Qt
 from host.views import ViewArea
 
-ZOOMCLIENT = Path(sys.executable).with_name("zoomclient")
+#: what the ``zoomclient`` fixture (zoom_workplace.testing) loads
+PLUGINS = "zoomclient-contact-card,zoomclient-zoom-workplace"
 
 
 @pytest.fixture
@@ -45,17 +44,9 @@ def test_without_the_plugin_the_card_is_the_plain_one_and_the_views_work(qtbot, 
     assert not window.message_bar.isVisible()  # nothing went wrong anywhere
 
 
-def test_the_installed_plugin_loads_with_light_hooks(tmp_path: Path) -> None:
+def test_the_installed_plugin_loads_with_light_hooks(zoomclient) -> None:
     """The real entry point, as ``zoomclient plugins`` finds it; importing it loads neither Qt nor httpx."""
-    environment = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("ZOOMCLIENT_")},
-        "ZOOMCLIENT_DATA_DIR": str(tmp_path / "data"),
-        "ZOOMCLIENT_LOAD_PLUGINS": "zoomclient-contact-card,zoomclient-zoom-workplace",
-    }
-    done = subprocess.run(
-        [str(ZOOMCLIENT), "plugins", "--json"], env=environment, capture_output=True, text=True, timeout=120
-    )
-    assert done.returncode == 0, done.stderr
+    done = zoomclient("plugins", "--json")
     [card] = [p for p in json.loads(done.stdout) if p["name"] == "zoomclient-contact-card"]
     assert card["status"] == "loaded"
     assert {"register_views", "register_actions", "host_started"} <= set(card["hooks"])
