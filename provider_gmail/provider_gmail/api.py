@@ -8,8 +8,8 @@ import json
 import re
 import secrets
 import time
-from collections.abc import Callable, Coroutine, Hashable, Mapping, Sequence
-from typing import Any, Generic, TypeVar
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 import attrs
@@ -38,8 +38,6 @@ BATCH_SIZE = 50
 #: Reasons in Google's error bodies that mean "slow down", whatever the status.
 RATE_REASONS = frozenset({"rateLimitExceeded", "userRateLimitExceeded", "quotaExceeded"})
 
-T = TypeVar("T")
-
 
 class UnitBucket(TokenBucket):
     """A token bucket on Google's quota units: ``acquire(units)`` waits until they are there.
@@ -58,42 +56,6 @@ class UnitBucket(TokenBucket):
         sleep: Callable[[float], Any] = asyncio.sleep,
     ) -> None:
         super().__init__(rate, capacity, lag=lag, clock=clock, sleep=sleep)
-
-
-class ReadAhead(Generic[T]):
-    """At most one request made ahead of being asked for, by what it answers (a page's token, say).
-
-    ``take(key, make)`` awaits the one made ahead for ``key``, or makes it now; one made ahead for
-    another key, or on another event loop, is dropped. Errors come out of ``take`` as if it were made
-    then, so a throttled read-ahead is tried again by whoever retries ``take``.
-    """
-
-    def __init__(self) -> None:
-        self._key: Hashable = None
-        self._task: asyncio.Task[T] | None = None
-
-    async def take(self, key: Hashable, make: Callable[[], Coroutine[Any, Any, T]]) -> T:
-        task, self._task = self._task, None
-        if task is not None and self._key == key and task.get_loop() is asyncio.get_running_loop():
-            return await task
-        _drop(task)
-        return await make()
-
-    def start(self, key: Hashable, make: Callable[[], Coroutine[Any, Any, T]]) -> None:
-        self.cancel()
-        self._key = key
-        self._task = asyncio.get_running_loop().create_task(make())
-        # An answer nobody takes (the sync stopped first) must not be reported as never retrieved.
-        self._task.add_done_callback(lambda task: task.cancelled() or task.exception())
-
-    def cancel(self) -> None:
-        task, self._task = self._task, None
-        _drop(task)
-
-
-def _drop(task: asyncio.Task | None) -> None:
-    if task is not None and not task.get_loop().is_closed():
-        task.cancel()
 
 
 @attrs.frozen

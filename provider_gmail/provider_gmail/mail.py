@@ -14,10 +14,11 @@ from host.mime import build_message, outgoing_from_raw, to_base64url
 from host.model import Address, Draft, Folder, Message, OutgoingMessage, Signature
 from host.providers import MessagePage, ProviderConnection, ProviderLimits
 from host.providers.google_shapes.mail_client import LabelledMail
+from host.providers.read_ahead import ReadAhead
 from provider_gmail import labels as gmail_labels
 from provider_gmail import settings
 from provider_gmail.account import MAIL_CAPABILITIES
-from provider_gmail.api import BatchAnswer, BatchCall, GoogleApi, ReadAhead, UnitBucket
+from provider_gmail.api import BatchAnswer, BatchCall, GoogleApi, UnitBucket
 
 BATCH_PATH = "batch/gmail/v1"
 ME = "gmail/v1/users/me"
