@@ -238,8 +238,8 @@ async def test_a_short_throttle_holds_back_every_request_of_the_mailbox(
 
 
 async def test_a_full_sync_keeps_to_four_requests_in_flight(mail: M365MailProvider, emulator: GraphEmulator) -> None:
-    # Every API answer takes a little while, so that requests really overlap.
-    emulator.faults.queue_latency(0.01, count=100_000, path=r"^/v1\.0/")
+    # Every API answer takes a while (long beside a loaded machine's scheduling), so that requests really overlap.
+    emulator.faults.queue_latency(0.05, count=100_000, path=r"^/v1\.0/")
     cursor_task = asyncio.create_task(mail.current_cursor())
     token: str | None = None
     pages = []
