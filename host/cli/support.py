@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import enum
 import functools
 import json
 import sys
-from collections.abc import Callable, Coroutine
+from collections.abc import AsyncIterator, Callable, Coroutine
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
@@ -16,7 +17,7 @@ import click
 from host.errors import ZoomclientError
 
 if TYPE_CHECKING:
-    from host.accounts import AccountSession
+    from host.accounts import Accounts, AccountSession
     from host.calendar import CalendarCache
     from host.model.calendar import Calendar, Event
 
@@ -93,6 +94,22 @@ def echo_json(value: Any) -> None:
     click.echo(json.dumps(jsonable(value), ensure_ascii=False, indent=2))
 
 
+def command_group(cli: click.Group, name: str, help: str) -> click.Group:
+    """The group ``name`` of ``cli`` for a plugin's subcommand: the one another plugin made already (two Team
+    Chat plugins share ``chat``), else a new one with this ``help``."""
+    group = cli.commands.get(name)
+    if not isinstance(group, click.Group):
+        group = click.Group(name, help=help)
+        cli.add_command(group)
+    return group
+
+
+#: The options of a command that works on one event: ``--event ID`` and ``--calendar ID`` (see find_event),
+#: and for one that changes it, ``--no-notify``.
+event_option = click.option("--event", "event_id", required=True, help="The event's id.")
+calendar_option = click.option("--calendar", "calendar_id", help="The event's calendar (default: the primary one).")
+notify_option = click.option("--no-notify", is_flag=True, help="Do not send updated invitations.")
+
 #: What date and time options accept: a date, or a date and a time with or without seconds.
 DATETIME = click.DateTime(["%Y-%m-%d", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S"])
 
@@ -119,3 +136,16 @@ async def find_event(
             hint="Pass --calendar with the event's calendar id (see `zoomclient calendar list --json`).",
         )
     return cache, calendar, event
+
+
+@contextlib.asynccontextmanager
+async def opened_event(
+    manager: Accounts, calendar_id: str | None, event_id: str
+) -> AsyncIterator[tuple[CalendarCache, Calendar, Event]]:
+    """``async with opened_event(manager, calendar_id, event_id) as (cache, calendar, event)``: the account
+    opened and the event of a command's ``--event`` found in it (:func:`find_event`); closed again after."""
+    session = await manager.open()
+    try:
+        yield await find_event(session, calendar_id, event_id)
+    finally:
+        await session.aclose()

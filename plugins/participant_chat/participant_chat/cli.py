@@ -10,7 +10,16 @@ from typing import TYPE_CHECKING
 
 import click
 
-from host.cli.support import accounts, echo_json, find_event, reports_errors, run
+from host.cli.support import (
+    accounts,
+    calendar_option,
+    command_group,
+    echo_json,
+    event_option,
+    opened_event,
+    reports_errors,
+    run,
+)
 
 if TYPE_CHECKING:
     from participant_chat.plugin import ParticipantChatPlugin
@@ -18,17 +27,13 @@ if TYPE_CHECKING:
 
 def add_chat_commands(cli: click.Group, plugin: ParticipantChatPlugin) -> None:
     """``chat participants`` into the ``chat`` group (made here unless another Team Chat plugin made it)."""
-    group = cli.commands.get("chat")
-    if not isinstance(group, click.Group):
-        group = click.Group("chat", help="Zoom Team Chat.")
-        cli.add_command(group)
-    group.add_command(participants_command(plugin))
+    command_group(cli, "chat", help="Zoom Team Chat.").add_command(participants_command(plugin))
 
 
 def participants_command(plugin: ParticipantChatPlugin) -> click.Command:
     @click.command(name="participants")
-    @click.option("--event", "event_id", required=True, help="The event's id.")
-    @click.option("--calendar", "calendar_id", help="The event's calendar (default: the primary one).")
+    @event_option
+    @calendar_option
     @click.option("--yes", is_flag=True, help="Do not ask.")
     @click.option("--json", "as_json", is_flag=True, help="Print the chat (id, members, who was left out) as JSON.")
     @click.pass_context
@@ -41,16 +46,12 @@ def participants_command(plugin: ParticipantChatPlugin) -> click.Command:
         plugin.bind(manager.host, manager.secrets)
 
         async def look_up():
-            session = await manager.open()
-            try:
-                _, _, event = await find_event(session, calendar_id, event_id)
-            finally:
-                await session.aclose()
-            client = plugin.client()
-            try:
-                return event, await roster(client, event)
-            finally:
-                await client.aclose()
+            async with opened_event(manager, calendar_id, event_id) as (_, _, event):
+                client = plugin.client()
+                try:
+                    return event, await roster(client, event)
+                finally:
+                    await client.aclose()
 
         event, found = run(look_up())
         require_members(found)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from host.cli.support import accounts, echo_json, reports_errors, run
+from host.cli.support import accounts, command_group, echo_json, reports_errors, run
 
 if TYPE_CHECKING:
     from team_chat_share.plugin import TeamChatSharePlugin
@@ -19,11 +19,7 @@ if TYPE_CHECKING:
 
 def add_share_command(cli: click.Group, plugin: TeamChatSharePlugin) -> None:
     """``share`` in the ``chat`` group, which another Team Chat plugin may have added already."""
-    group = cli.commands.get("chat")
-    if not isinstance(group, click.Group):
-        group = click.Group("chat", help="Zoom Team Chat.")
-        cli.add_command(group)
-    group.add_command(share_command(plugin))
+    command_group(cli, "chat", help="Zoom Team Chat.").add_command(share_command(plugin))
 
 
 def share_command(plugin: TeamChatSharePlugin) -> click.Command:

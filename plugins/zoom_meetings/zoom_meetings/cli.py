@@ -11,7 +11,16 @@ from typing import TYPE_CHECKING
 
 import click
 
-from host.cli.support import accounts, echo_json, find_event, reports_errors, run
+from host.cli.support import (
+    accounts,
+    calendar_option,
+    echo_json,
+    event_option,
+    notify_option,
+    opened_event,
+    reports_errors,
+    run,
+)
 
 if TYPE_CHECKING:
     from zoom_meetings.plugin import ZoomMeetingsPlugin
@@ -24,10 +33,6 @@ def meeting_commands(plugin: ZoomMeetingsPlugin) -> click.Group:
         manager = accounts(ctx)
         plugin.bind(manager.host, manager.secrets)
         return manager
-
-    event_option = click.option("--event", "event_id", required=True, help="The event's id.")
-    calendar_option = click.option("--calendar", "calendar_id", help="The event's calendar (default: the primary one).")
-    notify_option = click.option("--no-notify", is_flag=True, help="Do not send updated invitations.")
 
     @click.group()
     def meeting() -> None:
@@ -58,13 +63,9 @@ def meeting_commands(plugin: ZoomMeetingsPlugin) -> click.Group:
         manager = opened(ctx)
 
         async def create():
-            session = await manager.open()
-            try:
-                cache, calendar, event = await find_event(session, calendar_id, event_id)
+            async with opened_event(manager, calendar_id, event_id) as (cache, calendar, event):
                 event = attrs.evolve(event, provider_data={**event.provider_data, HOST_CHOICE_KEY: host_choice})
                 return await add_meeting(plugin.provider, cache, event, calendar, notify=not no_notify)
-            finally:
-                await session.aclose()
 
         scheduled = run(create())
         if as_json:
@@ -90,12 +91,8 @@ def meeting_commands(plugin: ZoomMeetingsPlugin) -> click.Group:
         manager = opened(ctx)
 
         async def update():
-            session = await manager.open()
-            try:
-                cache, _, event = await find_event(session, calendar_id, event_id)
+            async with opened_event(manager, calendar_id, event_id) as (cache, _, event):
                 return await update_with_event(plugin.provider, cache, event, notify=not no_notify)
-            finally:
-                await session.aclose()
 
         event = run(update())
         click.echo(f"Updated Zoom meeting {meeting_of(event).meeting_id} of {event.title!r}.")
@@ -114,13 +111,9 @@ def meeting_commands(plugin: ZoomMeetingsPlugin) -> click.Group:
         manager = opened(ctx)
 
         async def delete():
-            session = await manager.open()
-            try:
-                cache, _, event = await find_event(session, calendar_id, event_id)
+            async with opened_event(manager, calendar_id, event_id) as (cache, _, event):
                 await cache.delete_event(event.calendar_id, event.id, notify=not no_notify)
                 return event
-            finally:
-                await session.aclose()
 
         event = run(delete())
         click.echo(f"Deleted {event.title!r} and its Zoom meeting.")

@@ -9,7 +9,16 @@ from typing import TYPE_CHECKING
 
 import click
 
-from host.cli.support import accounts, echo_json, find_event, reports_errors, run
+from host.cli.support import (
+    accounts,
+    calendar_option,
+    echo_json,
+    event_option,
+    notify_option,
+    opened_event,
+    reports_errors,
+    run,
+)
 
 if TYPE_CHECKING:
     from zoom_phone.numbers import PhoneNumber
@@ -63,10 +72,10 @@ def phone_commands(plugin: ZoomPhonePlugin) -> click.Group:
             click.echo(f"{number.label}\t{number.tel}")
 
     @phone.command(name="attach")
-    @click.option("--event", "event_id", required=True, help="The event's id.")
-    @click.option("--calendar", "calendar_id", help="The event's calendar (default: the primary one).")
+    @event_option
+    @calendar_option
     @click.option("--number", "wanted", help="Which of your numbers (needed when you have several).")
-    @click.option("--no-notify", is_flag=True, help="Do not send updated invitations.")
+    @notify_option
     @click.option("--json", "as_json", is_flag=True)
     @click.pass_context
     @reports_errors
@@ -81,12 +90,8 @@ def phone_commands(plugin: ZoomPhonePlugin) -> click.Group:
 
         async def attach():
             number = _chosen(await plugin.numbers(), wanted)
-            session = await manager.open()
-            try:
-                cache, _, event = await find_event(session, calendar_id, event_id)
+            async with opened_event(manager, calendar_id, event_id) as (cache, _, event):
                 return number, await cache.update_event(with_phone(event, number), notify=not no_notify)
-            finally:
-                await session.aclose()
 
         number, event = run(attach())
         if as_json:

@@ -10,7 +10,16 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from host.cli.support import accounts, echo_json, find_event, reports_errors, run
+from host.cli.support import (
+    accounts,
+    calendar_option,
+    echo_json,
+    event_option,
+    notify_option,
+    opened_event,
+    reports_errors,
+    run,
+)
 
 if TYPE_CHECKING:
     from zoom_recordings.plugin import ZoomRecordingsPlugin
@@ -80,10 +89,10 @@ def recordings_commands(plugin: ZoomRecordingsPlugin) -> click.Group:
             )
 
     @recordings.command(name="attach")
-    @click.option("--event", "event_id", required=True, help="The event's id.")
-    @click.option("--calendar", "calendar_id", help="The event's calendar (default: the primary one).")
+    @event_option
+    @calendar_option
     @click.option("--recording", "uuid", required=True, help="The recording's UUID (see `recordings list`).")
-    @click.option("--no-notify", is_flag=True, help="Do not send updated invitations.")
+    @notify_option
     @click.option("--json", "as_json", is_flag=True)
     @click.pass_context
     @reports_errors
@@ -103,12 +112,8 @@ def recordings_commands(plugin: ZoomRecordingsPlugin) -> click.Group:
                 recording = await recording_details(client, uuid)
             finally:
                 await client.aclose()
-            session = await manager.open()
-            try:
-                cache, _, event = await find_event(session, calendar_id, event_id)
+            async with opened_event(manager, calendar_id, event_id) as (cache, _, event):
                 return recording, await cache.update_event(with_recording(event, recording), notify=not no_notify)
-            finally:
-                await session.aclose()
 
         recording, event = run(attach())
         if as_json:
