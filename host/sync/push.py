@@ -85,10 +85,17 @@ class Pusher:
     async def trash(self, ids: Sequence[str]) -> None:
         def trash(store: MailStore) -> None:
             folder = store.folder_by_kind(FolderKind.TRASH)
-            if folder is None:  # no trash on this server: gone for good, as the server will do
+            if folder is not None:
+                _apply_locally(store, ids=ids, update=_mover(folder.id), kind=TRASH, payload={"ids": list(ids)})
+            elif store.folders():  # the server's folders are known, and none is a trash: gone for good, as there
                 _delete_locally(store, ids, TRASH)
             else:
-                _apply_locally(store, ids=ids, update=_mover(folder.id), kind=TRASH, payload={"ids": list(ids)})
+                # No folder synced yet (the first sync failed early): whether the server keeps a trash is
+                # unknown, so the message stays as it is until a sync brings the server's word. Deleting it
+                # here lost it for good when the server kept it in its trash (the sync skips updates of
+                # messages it does not hold).
+                with store.transaction():
+                    store.enqueue_change(TRASH, {"ids": list(ids)})
 
         await self.ctx.db(trash)
 
