@@ -67,7 +67,10 @@ class AccountSession:
         return self.calendars
 
     async def aclose(self) -> None:
-        """Close providers, the HTTP client and the store (which folds its WAL back in); drop the calendars."""
+        """Stop the sync, close providers, the HTTP client and the store (which folds its WAL back in);
+        drop the calendars."""
+        if self.sync is not None:
+            await self.sync.stop()
         if self.calendars is not None:
             self.calendars.clear()
         for provider in (self.mail, self.calendar):

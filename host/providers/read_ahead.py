@@ -46,6 +46,16 @@ class ReadAhead(Generic[T]):
         task, self._task = self._task, None
         _drop(task)
 
+    async def aclose(self) -> None:
+        """Cancel the request made ahead and wait until it has let go of its connection: the HTTP client
+        closing next must not leave a socket half-open to be collected (and warned about) later."""
+        task, self._task = self._task, None
+        if task is None or task.get_loop() is not asyncio.get_running_loop():
+            _drop(task)
+            return
+        task.cancel()
+        await asyncio.wait([task])
+
 
 def _drop(task: asyncio.Task[Any] | None) -> None:
     if task is not None and not task.get_loop().is_closed():

@@ -69,6 +69,7 @@ class SyncEngine:
         self._outbox = OutboxSender(self._ctx)
         self._round = asyncio.Lock()
         self._wake = asyncio.Event()
+        self._runner: asyncio.Task[None] | None = None
 
     def subscribe(self, subscriber: Subscriber) -> Callable[[], None]:
         """Receive :class:`~host.sync.progress.SyncProgress` events; returns the unsubscribe call."""
@@ -98,6 +99,22 @@ class SyncEngine:
         to push, outgoing mail at its time. Server errors that outlast the retries are reported as
         FAILED progress and tried again next round; anything else (a broken store, a refused token)
         ends the loop."""
+        self._runner = asyncio.current_task()
+        try:
+            await self._run_rounds()
+        finally:
+            self._runner = None
+
+    async def stop(self) -> None:
+        """Cancel :meth:`run` and wait until it has ended, so that its requests have let go of their
+        connections before the session closes the HTTP client."""
+        runner = self._runner
+        if runner is None or runner is asyncio.current_task():
+            return
+        runner.cancel()
+        await asyncio.wait([runner])
+
+    async def _run_rounds(self) -> None:
         pull_at = 0.0
         loop = asyncio.get_running_loop()
         while True:

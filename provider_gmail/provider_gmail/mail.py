@@ -239,7 +239,7 @@ class GmailMail(LabelledMail):
         return drafts
 
     async def aclose(self) -> None:
-        self._ahead.cancel()
+        await self._ahead.aclose()
 
     async def list_signatures(self) -> list[Signature]:
         listed = await self._call("GET", "settings/sendAs", "sendAs.list")

@@ -687,7 +687,7 @@ class M365MailProvider:
 
     async def aclose(self) -> None:
         """Stop a listing page read ahead; the HTTP client belongs to the host."""
-        self._ahead.cancel()
+        await self._ahead.aclose()
 
 
 # -- rules ------------------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import datetime as dt
 
@@ -166,3 +167,21 @@ async def test_run_pushes_local_changes_and_sends_without_waiting_for_the_poll(e
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+
+
+async def test_stop_waits_until_the_running_sync_and_its_read_ahead_let_go(emulator, connect, key, tmp_path):
+    """Closing a session mid-request: the sync and the page read ahead have ended before the HTTP client
+    closes, so no connection is left half-open for the garbage collector (and a ResourceWarning) later."""
+    served = emulator(messages=400)
+    served.emulator.faults.queue_latency(0.2, count=10_000)
+    provider = TestMailProviderFactory().open(await connect(served.url))
+    with MailStore.open(tmp_path / "mail.db", key) as store:
+        engine = SyncEngine(provider, store, FAST)
+        running = asyncio.create_task(engine.run())
+        while not any(e.path.endswith("/messages") for e in served.emulator.log.entries):
+            await asyncio.sleep(0.02)  # a listing page is in flight
+        await engine.stop()
+        assert running.done() and running.cancelled()
+        await provider.aclose()
+        assert provider._ahead._task is None
+        await engine.stop()  # stopping a stopped sync is nothing

@@ -222,4 +222,4 @@ class TestMailProvider:
 
     async def aclose(self) -> None:
         """Stop a listing page read ahead; the HTTP client belongs to the host."""
-        self._ahead.cancel()
+        await self._ahead.aclose()
