@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import attrs
 
-from host.model.calendar import Calendar, Event
-from host.model.contact import Contact
-from host.model.mail import Message, OutgoingMessage
-
 if TYPE_CHECKING:
+    # Annotations only: the domain model is not light, and every plugin imports this module at load.
     from host.app import Host
+    from host.model.calendar import Calendar, Event
+    from host.model.contact import Contact
+    from host.model.mail import Message, OutgoingMessage
 
 
 class ActionPlace(enum.Enum):
