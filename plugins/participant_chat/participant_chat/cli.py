@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 import click
 
 from host.cli.support import (
-    accounts,
     calendar_option,
     command_group,
     echo_json,
@@ -42,8 +41,7 @@ def participants_command(plugin: ParticipantChatPlugin) -> click.Command:
         """Start a Zoom Team Chat group chat with an event's attendees who have a Zoom account."""
         from participant_chat.chat import chat_name, confirmation, require_members, roster, start_group_chat, summary
 
-        manager = accounts(ctx)
-        plugin.bind(manager.host, manager.secrets)
+        manager = plugin.accounts(ctx)
 
         async def look_up():
             async with opened_event(manager, calendar_id, event_id) as (_, _, event):

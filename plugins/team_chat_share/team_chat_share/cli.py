@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from host.cli.support import accounts, command_group, echo_json, reports_errors, run
+from host.cli.support import command_group, echo_json, reports_errors, run
 
 if TYPE_CHECKING:
     from team_chat_share.plugin import TeamChatSharePlugin
@@ -39,8 +39,7 @@ def share_command(plugin: TeamChatSharePlugin) -> click.Command:
 
         if (contact is None) == (channel is None):
             raise UsageError("Say whom to share with: --to-contact EMAIL or --to-channel NAME_OR_ID (one of them).")
-        manager = accounts(ctx)
-        plugin.bind(manager.host, manager.secrets)
+        manager = plugin.accounts(ctx)
 
         async def go() -> Shared:
             session = await manager.open()

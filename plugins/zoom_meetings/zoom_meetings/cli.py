@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 import click
 
 from host.cli.support import (
-    accounts,
     calendar_option,
     echo_json,
     event_option,
@@ -28,11 +27,6 @@ if TYPE_CHECKING:
 
 def meeting_commands(plugin: ZoomMeetingsPlugin) -> click.Group:
     """The ``meeting`` group, working with ``plugin``'s (the registered) Zoom provider."""
-
-    def opened(ctx: click.Context):
-        manager = accounts(ctx)
-        plugin.bind(manager.host, manager.secrets)
-        return manager
 
     @click.group()
     def meeting() -> None:
@@ -60,7 +54,7 @@ def meeting_commands(plugin: ZoomMeetingsPlugin) -> click.Group:
 
         from zoom_meetings.scheduling import HOST_CHOICE_KEY, add_meeting
 
-        manager = opened(ctx)
+        manager = plugin.accounts(ctx)
 
         async def create():
             async with opened_event(manager, calendar_id, event_id) as (cache, calendar, event):
@@ -88,7 +82,7 @@ def meeting_commands(plugin: ZoomMeetingsPlugin) -> click.Group:
         was changed in Zoom."""
         from zoom_meetings.scheduling import meeting_of, update_with_event
 
-        manager = opened(ctx)
+        manager = plugin.accounts(ctx)
 
         async def update():
             async with opened_event(manager, calendar_id, event_id) as (cache, _, event):
@@ -108,7 +102,7 @@ def meeting_commands(plugin: ZoomMeetingsPlugin) -> click.Group:
         """Delete an event and its Zoom meeting."""
         if not yes:
             click.confirm("Delete the event and its Zoom meeting?", abort=True)
-        manager = opened(ctx)
+        manager = plugin.accounts(ctx)
 
         async def delete():
             async with opened_event(manager, calendar_id, event_id) as (cache, _, event):

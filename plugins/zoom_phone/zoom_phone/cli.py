@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 import click
 
 from host.cli.support import (
-    accounts,
     calendar_option,
     echo_json,
     event_option,
@@ -62,8 +61,7 @@ def phone_commands(plugin: ZoomPhonePlugin) -> click.Group:
     @reports_errors
     def phone_numbers(ctx: click.Context, as_json: bool) -> None:
         """List your Zoom Phone numbers with your extension and their tel: links."""
-        manager = accounts(ctx)
-        plugin.bind(manager.host, manager.secrets)
+        plugin.accounts(ctx)  # binds the plugin to the store holding the Zoom sign-in
         numbers = run(plugin.numbers())
         if as_json:
             echo_json([_as_json(n) for n in numbers])
@@ -85,8 +83,7 @@ def phone_commands(plugin: ZoomPhonePlugin) -> click.Group:
         """Put one of your Zoom Phone numbers into an event: a tel: link in the location and description."""
         from zoom_phone.numbers import with_phone
 
-        manager = accounts(ctx)
-        plugin.bind(manager.host, manager.secrets)
+        manager = plugin.accounts(ctx)
 
         async def attach():
             number = _chosen(await plugin.numbers(), wanted)

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from host.cli.support import (
-    accounts,
     calendar_option,
     echo_json,
     event_option,
@@ -66,8 +65,7 @@ def recordings_commands(plugin: ZoomRecordingsPlugin) -> click.Group:
         start = first.date() if first else end - dt.timedelta(days=DEFAULT_DAYS)
         if start > end:
             raise UsageError(f"--from {start} is after --to {end}.", hint="Give the earlier day as --from.")
-        manager = accounts(ctx)
-        plugin.bind(manager.host, manager.secrets)
+        plugin.accounts(ctx)  # binds the plugin to the store holding the Zoom sign-in
 
         async def listed():
             client = plugin.client()
@@ -103,8 +101,7 @@ def recordings_commands(plugin: ZoomRecordingsPlugin) -> click.Group:
         from zoom_recordings.invitation import with_recording
         from zoom_recordings.recordings import recording_details
 
-        manager = accounts(ctx)
-        plugin.bind(manager.host, manager.secrets)
+        manager = plugin.accounts(ctx)
 
         async def attach():
             client = plugin.client()

@@ -15,6 +15,9 @@ from typing import TYPE_CHECKING
 from host.hookspecs import hookimpl
 
 if TYPE_CHECKING:
+    import click
+
+    from host.accounts import Accounts
     from host.app import Host
     from host.model.account import Account
     from host.secrets import SecretStore
@@ -35,6 +38,14 @@ class ZoomWorkflowPlugin:
     def bind(self, host: Host, secrets: SecretStore | None = None) -> None:
         """Use ``host`` and, when given, the secret store a command or the host opened the account with."""
         self.host, self.secrets = host, secrets
+
+    def accounts(self, ctx: click.Context) -> Accounts:
+        """A command's account manager, with the plugin bound to its host and secret store."""
+        from host.cli.support import accounts
+
+        manager = accounts(ctx)
+        self.bind(manager.host, manager.secrets)
+        return manager
 
     def client(self) -> ZoomClient:
         """A new Zoom client (the caller closes it); UsageError when nobody is signed in to Zoom."""
