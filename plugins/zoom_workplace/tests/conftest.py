@@ -4,9 +4,7 @@ serves the Zoom platform) for a Zoom Mail user."""
 
 from __future__ import annotations
 
-import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from pathlib import Path
 
 import pytest
 
@@ -18,23 +16,13 @@ from zoom_workplace.client import ZoomClient
 from zoom_workplace.emulator.app import ZoomEmulator
 from zoom_workplace.session import ZoomSignIn, open_client, sign_in
 
-# The test modules import TestMail, the host's small complete provider (a mail account beside Zoom).
-_TESTPROVIDER = Path(__file__).resolve().parents[3] / "tests" / "testprovider"
-if str(_TESTPROVIDER) not in sys.path:
-    sys.path.insert(0, str(_TESTPROVIDER))
-
 ALEX = "alex.morgan@example.com"
 
 
 @pytest.fixture
-def emulator() -> ZoomEmulator:
-    return ZoomEmulator(SandboxOptions())
-
-
-@pytest.fixture
-def zoom_url(emulator: ZoomEmulator) -> Iterator[str]:
-    with ServerThread(emulator, name="zoom") as server:
-        yield server.url
+def emulator(zoom: ZoomEmulator) -> ZoomEmulator:
+    """The Zoom emulator of :mod:`zoom_workplace.testing` (served at its ``zoom_url``), as these tests name it."""
+    return zoom
 
 
 @pytest.fixture
