@@ -132,8 +132,11 @@ class SyncEngine:
             for due in (await self._outbox.next_due(), await self._pusher.next_try_at()):
                 if due is not None:
                     timeout = min(timeout, (due - self._ctx.clock()).total_seconds())
+            # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancel that meets a wake-up,
+            # and the cancelled sync then sleeps on for the whole poll interval (a close hung on it).
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), max(timeout, 0.0))
+                async with asyncio.timeout(max(timeout, 0.0)):
+                    await self._wake.wait()
 
     def wake(self) -> None:
         """Make :meth:`run` push now rather than at its next timer."""
