@@ -11,6 +11,7 @@ import asyncio
 import weakref
 from typing import Any
 
+import httpx
 from authlib.integrations.base_client import OAuthError
 from authlib.integrations.httpx_client import AsyncOAuth2Client
 
@@ -19,6 +20,8 @@ from host.model.account import Account
 from host.providers import AccountType, ProviderConnection
 from host.secrets import SecretStore, load_token, save_token
 
+#: Seconds closing waits for the cancelled requests of the client to end.
+CLOSE_TIMEOUT = 5.0
 #: One refresh at a time for an account, per event loop: two clients of one account in one process (a Zoom
 #: Mail user's mail provider and the Zoom plugins' client) must not both spend one single-use refresh token.
 _REFRESHING: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, asyncio.Lock]] = weakref.WeakKeyDictionary()
@@ -42,7 +45,34 @@ class AccountHttpClient(AsyncOAuth2Client):
     def __init__(self, account: Account, store: SecretStore, **options: Any) -> None:
         self.account = account
         self.store = store
+        #: The tasks with a request under way (a count: a refresh sends inside a request's task).
+        self._sending: dict[asyncio.Task[Any], int] = {}
         super().__init__(update_token=self._save, **options)
+
+    async def send(self, request: httpx.Request, **options: Any) -> httpx.Response:
+        task = asyncio.current_task()
+        if task is None:
+            return await super().send(request, **options)
+        self._sending[task] = self._sending.get(task, 0) + 1
+        try:
+            return await super().send(request, **options)
+        finally:
+            if self._sending[task] == 1:
+                del self._sending[task]
+            else:
+                self._sending[task] -= 1
+
+    async def aclose(self) -> None:
+        """Close once no request is under way: the requests still running are cancelled first (the
+        account is closing, nobody waits for their answers). A connection being opened while its pool
+        closes is lost to the pool, and its socket is never closed."""
+        current = asyncio.current_task()
+        running = [task for task in self._sending if task is not current and not task.done()]
+        for task in running:
+            task.cancel()
+        if running:
+            await asyncio.wait(running, timeout=CLOSE_TIMEOUT)
+        await super().aclose()
 
     async def _save(self, token: dict[str, Any], **_: Any) -> None:
         save_token(self.store, self.account, token)

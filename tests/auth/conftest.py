@@ -2,13 +2,16 @@
 
 ``oauth_server(**config)`` starts an emulator-like app (the sandbox OAuthServer plus one protected
 API route, ``GET /api/whoami`` needing ``test.mail.read``) under uvicorn on an ephemeral port and
-returns an ``oauth_support.Served``; every server is stopped when its test ends. ``clock`` is the
+returns an ``oauth_support.Served``; ``GET /api/slow`` answers after 30 s and sets ``Served.waiting`` when
+a request arrives; every server is stopped when its test ends. ``clock`` is the
 server's time, which tests move forward instead of sleeping.
 """
 
 from __future__ import annotations
 
+import asyncio
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -52,10 +55,17 @@ def oauth_server(clock: Clock) -> Iterator[Callable[..., Served]]:
             token = oauth.require_token(request, scopes=("test.mail.read",))
             return JSONResponse({"email": token.email, "scopes": sorted(token.scopes)})
 
-        app = Starlette(routes=[*oauth.routes, Route("/api/whoami", whoami)])
+        waiting = threading.Event()
+
+        async def slow(request: Request) -> JSONResponse:
+            waiting.set()
+            await asyncio.sleep(30)
+            return JSONResponse({})
+
+        app = Starlette(routes=[*oauth.routes, Route("/api/whoami", whoami), Route("/api/slow", slow)])
         server = ServerThread(app, name="oauth-test")
         servers.append(server)
-        return Served(server.start(), oauth)
+        return Served(server.start(), oauth, waiting)
 
     yield start
     for server in servers:

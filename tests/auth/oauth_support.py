@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import secrets
+import threading
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -53,6 +54,7 @@ class Clock:
 class Served:
     url: str
     oauth: OAuthServer
+    waiting: threading.Event  # a request reached GET /api/slow
 
     def authorize_url(self, redirect_uri: str, *, challenge: str | None, state: str = "s1", **extra: str) -> str:
         params = {

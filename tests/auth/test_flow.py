@@ -180,6 +180,23 @@ async def test_concurrent_requests_refresh_once(oauth_server):
     assert [response.status_code for response in responses] == [200] * 5
 
 
+async def test_closing_the_client_cancels_the_requests_under_way(oauth_server):
+    """A request left running while the client closes could open a connection that the closed pool no
+    longer knows, whose socket is then never closed: closing cancels such requests and waits for them."""
+    served = oauth_server()
+    result = await sign_in(ACCOUNT_TYPE, PLAN, open_browser=headless_browser, sandbox_url=served.url)
+    store = MemorySecretStore()
+    save_token(store, result.account, result.token)
+    connection = open_connection(ACCOUNT_TYPE, result.account, store)
+    slow = asyncio.create_task(connection.http.get(connection.url("api", "/api/slow")))
+    assert await asyncio.to_thread(served.waiting.wait, 10)
+
+    await asyncio.wait_for(connection.http.aclose(), 10)  # not the 30 s the server takes to answer
+
+    assert slow.cancelled()
+    assert connection.http.is_closed
+
+
 async def test_a_refused_refresh_is_an_auth_error(oauth_server):
     served = oauth_server()
     result = await sign_in(ACCOUNT_TYPE, PLAN, open_browser=headless_browser, sandbox_url=served.url)
