@@ -215,7 +215,8 @@ def test_move_and_label_act_on_the_selection_and_move_can_be_undone(qtbot, windo
 
     mail.add_label(work)
     qtbot.waitUntil(lambda: work.id in emulator.state.messages[message_id].folder_ids, timeout=10000)
-    assert window.message_bar.message() == "Labelled 1 message Work."
+    # The bar speaks when the local change is done, which the GUI may hear after the push landed.
+    qtbot.waitUntil(lambda: window.message_bar.message() == "Labelled 1 message Work.")
 
     mail.move_to(travel)
     qtbot.waitUntil(lambda: mail.model.row_of(message_id) is None)

@@ -156,7 +156,7 @@ def test_sign_out_says_what_is_wiped_and_leaves_nothing(qtbot, window, host, mon
     assert window.pages.currentWidget() is window.sign_in_page
     assert [f for f in host.data_dir.rglob("*") if f.is_file()] == []
     assert window.main_views["mail"].model.rowCount() == 0
-    assert f"Signed out of {account.email}" in window.message_bar.message()
+    qtbot.waitUntil(lambda: f"Signed out of {account.email}" in window.message_bar.message())
     assert [b.text() for b in window.sign_in_page.buttons] == ["Sign in with TestMail (sandbox)"]
     screenshot(window, "signed-out")
 
