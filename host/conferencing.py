@@ -21,12 +21,14 @@ import contextlib
 import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import attrs
 
 from host.errors import ZoomclientError
-from host.model.calendar import Event, OnlineMeeting
+
+if TYPE_CHECKING:  # annotations only: this module is imported when plugins load
+    from host.model.calendar import Event, OnlineMeeting
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +106,7 @@ class MeetingNotChanged(ZoomclientError):
     provider's ``event_changed``; the host then writes the event anyway and raises it again, saying so."""
 
 
-Write = Callable[[Event], Awaitable[Event]]
+Write = Callable[["Event"], Awaitable["Event"]]
 
 
 class EventMeetings:

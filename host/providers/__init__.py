@@ -6,38 +6,20 @@ have, and open a per-account session object that does the I/O. Splitting them le
 the mail or the calendar scopes at consent and keep the other (promise 2).
 """
 
-from host.providers.account_type import AccountType, OAuthSpec
-from host.providers.calendar import (
-    CalendarCapability,
-    CalendarProvider,
-    CalendarProviderFactory,
-    EventChanges,
-    EventWindow,
-)
-from host.providers.connection import ProviderConnection, ProviderLimits
-from host.providers.mail import (
-    ChangePage,
-    MailCapability,
-    MailProvider,
-    MailProviderFactory,
-    MessagePage,
-    MessageUpdate,
-)
+from host.lazy_exports import lazy_exports
 
-__all__ = [
-    "AccountType",
-    "CalendarCapability",
-    "CalendarProvider",
-    "CalendarProviderFactory",
-    "ChangePage",
-    "EventChanges",
-    "EventWindow",
-    "MailCapability",
-    "MailProvider",
-    "MailProviderFactory",
-    "MessagePage",
-    "MessageUpdate",
-    "OAuthSpec",
-    "ProviderConnection",
-    "ProviderLimits",
-]
+__getattr__, __all__ = lazy_exports(
+    __name__,
+    {
+        "account_type": ("AccountType", "OAuthSpec"),
+        "calendar": (
+            "CalendarCapability",
+            "CalendarProvider",
+            "CalendarProviderFactory",
+            "EventChanges",
+            "EventWindow",
+        ),
+        "connection": ("ProviderConnection", "ProviderLimits"),
+        "mail": ("ChangePage", "MailCapability", "MailProvider", "MailProviderFactory", "MessagePage", "MessageUpdate"),
+    },
+)

@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Sequence
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import attrs
 
-from host.model.calendar import Calendar, DelegatePermission, Event, FreeBusy, ResponseStatus
 from host.providers.connection import ProviderConnection
+
+if TYPE_CHECKING:  # annotations only: plugins import this module at load, the model is not light
+    from host.model.calendar import Calendar, DelegatePermission, Event, FreeBusy, ResponseStatus
 
 
 class CalendarCapability(enum.Enum):

@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Sequence
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import attrs
 
-from host.model.mail import AutoReply, Draft, Folder, Message, OutgoingMessage, Rule, Signature
 from host.providers.connection import ProviderConnection, ProviderLimits
+
+if TYPE_CHECKING:  # annotations only: plugins import this module at load, the model is not light
+    from host.model.mail import AutoReply, Draft, Folder, Message, OutgoingMessage, Rule, Signature
 
 
 class MailCapability(enum.Enum):

@@ -7,6 +7,7 @@ Zoom client comes from a sign-in of its own; the installed one opens the host's 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -17,9 +18,8 @@ from zoom_workplace.workflow_plugin import ZoomWorkflowPlugin
 if TYPE_CHECKING:
     import click
 
-    from host.app import Host
     from host.conferencing import ConferencingProvider
-    from zoom_workplace.client import ZoomClient
+    from zoom_meetings.provider import ZoomConferencing
 
 
 class ZoomMeetingsPlugin(ZoomWorkflowPlugin):
@@ -28,11 +28,12 @@ class ZoomMeetingsPlugin(ZoomWorkflowPlugin):
 
     feature = "Zoom meetings"
 
-    def __init__(self, connect: Callable[[Host], ZoomClient] | None = None) -> None:
+    @functools.cached_property
+    def provider(self) -> ZoomConferencing:
+        # Built on first use, not at load: the provider's module brings the calendar model with it.
         from zoom_meetings.provider import ZoomConferencing
 
-        super().__init__(connect)
-        self.provider = ZoomConferencing(self.client)
+        return ZoomConferencing(self.client)
 
     @hookimpl
     def register_conferencing(self, register: Callable[[ConferencingProvider], None]) -> None:

@@ -12,11 +12,11 @@ import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from host.conferencing import MeetingRequest
 from host.errors import ZoomclientError
-from host.model.calendar import Event, OnlineMeeting
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # annotations only: the plugin registers this provider when it loads
+    from host.conferencing import MeetingRequest
+    from host.model.calendar import Event, OnlineMeeting
     from zoom_workplace.client import ZoomClient
 
 #: The settings every meeting gets: a waiting room and muted entry keep a forwarded invite harmless.
@@ -97,6 +97,8 @@ def update_body(request: MeetingRequest) -> dict[str, Any]:
 
 
 def online_meeting(data: dict[str, Any]) -> OnlineMeeting:
+    from host.model.calendar import OnlineMeeting
+
     numbers = data.get("settings", {}).get("global_dial_in_numbers", [])
     dial_in = tuple(
         f"{n['number']} ({', '.join(p for p in (n.get('country_name'), n.get('city')) if p)})"
