@@ -164,4 +164,5 @@ class ChildEmulator:
         assert process.stdin is not None and process.stdout is not None
         process.stdin.close()
         self.epilogue = process.stdout.read().splitlines()
+        process.stdout.close()
         process.wait(timeout=self.timeout)
