@@ -45,22 +45,18 @@ class AccountHttpClient(AsyncOAuth2Client):
     def __init__(self, account: Account, store: SecretStore, **options: Any) -> None:
         self.account = account
         self.store = store
-        #: The tasks with a request under way (a count: a refresh sends inside a request's task).
-        self._sending: dict[asyncio.Task[Any], int] = {}
+        #: The tasks with a request under way (a task sends one at a time: a refresh is sent before its
+        #: request, not inside it).
+        self._sending: set[asyncio.Task[Any]] = set()
         super().__init__(update_token=self._save, **options)
 
     async def send(self, request: httpx.Request, **options: Any) -> httpx.Response:
-        task = asyncio.current_task()
-        if task is None:
-            return await super().send(request, **options)
-        self._sending[task] = self._sending.get(task, 0) + 1
+        task = asyncio.current_task()  # there is one: the host's requests run in asyncio tasks
+        self._sending.add(task)
         try:
             return await super().send(request, **options)
         finally:
-            if self._sending[task] == 1:
-                del self._sending[task]
-            else:
-                self._sending[task] -= 1
+            self._sending.discard(task)
 
     async def aclose(self) -> None:
         """Close once no request is under way: the requests still running are cancelled first (the
