@@ -1,11 +1,11 @@
-"""The pytest plugin zoomclient installs: fixtures for building hosts in-process.
+"""The pytest plugin zoomclient installs: fixtures for building hosts in-process and running the core's loop.
 
 Kept light: pytest loads it in every run of every distribution's tests.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,6 +14,7 @@ import pytest
 if TYPE_CHECKING:
     from host.app import Host
     from host.policy import AdminPolicy
+    from host.ui.loop import LoopThread
 
 
 @pytest.fixture
@@ -50,3 +51,13 @@ def make_host(tmp_path: Path) -> Iterable[Callable[..., Host]]:
     yield build
     for host in hosts:
         host.stop()
+
+
+@pytest.fixture
+def loop() -> Iterator[LoopThread]:
+    """The core's asyncio loop on its own thread, as the desktop app runs it; stopped after the test."""
+    from host.ui.loop import LoopThread
+
+    thread = LoopThread().start()
+    yield thread
+    thread.stop()

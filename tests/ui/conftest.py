@@ -73,13 +73,6 @@ def server(emulator: TestMailEmulator) -> Iterator[ServerThread]:
 
 
 @pytest.fixture
-def loop() -> Iterator[LoopThread]:
-    thread = LoopThread().start()
-    yield thread
-    thread.stop()
-
-
-@pytest.fixture
 def host(make_host: Callable[..., Host], tmp_path: Path) -> Host:
     built = make_host(testmail_plugin, mail_view_plugin)
     built.data_dir = tmp_path / "data"

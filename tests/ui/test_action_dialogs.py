@@ -14,7 +14,8 @@ from host.errors import UsageError
 from host.ui.action_dialogs import PickDialog, PreviewDialog
 from host.ui.actionui import QtActionUI
 from host.ui.context import MessageSink
-from host.ui.qt import QApplication, QDialogButtonBox, QTimer
+from host.ui.qt import QDialogButtonBox
+from host.ui.testing import in_dialog
 
 PEOPLE = [
     Choice("Priya Sharma", "priya.sharma@example.in", "priya"),
@@ -45,19 +46,6 @@ def searcher(log: list[str], *, fail_on: str | None = None) -> Callable[[str], o
         return [choice for choice in PEOPLE if text.lower() in choice.label.lower()]
 
     return search
-
-
-def in_dialog(kind: type, act: Callable[[object], None]) -> None:
-    """Run ``act(dialog)`` once the modal dialog of ``kind`` is up (it runs its own event loop)."""
-
-    def look() -> None:
-        dialog = QApplication.activeModalWidget()
-        if isinstance(dialog, kind):
-            act(dialog)
-        else:
-            QTimer.singleShot(20, look)
-
-    QTimer.singleShot(20, look)
 
 
 def test_pick_searches_as_the_user_types_and_returns_the_picked_row(qtbot, loop) -> None:

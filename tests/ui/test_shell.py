@@ -84,18 +84,12 @@ def test_task_results_come_back_on_the_gui_thread(qtbot, window) -> None:
 
 
 def test_a_closed_settings_dialog_is_deleted_with_its_pages(qtbot, window) -> None:
-    from host.ui.qt import QApplication, QCoreApplication, QEvent, QTimer
+    from host.ui.qt import QCoreApplication, QEvent
     from host.ui.settings import SettingsDialog
-
-    def close_it() -> None:
-        dialog = QApplication.activeModalWidget()
-        if isinstance(dialog, SettingsDialog):
-            dialog.reject()
-        else:
-            QTimer.singleShot(20, close_it)
+    from host.ui.testing import in_dialog
 
     for _ in range(2):
-        QTimer.singleShot(20, close_it)
+        in_dialog(SettingsDialog, lambda dialog: dialog.reject())
         window.open_settings()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     assert window.findChildren(SettingsDialog) == []

@@ -66,13 +66,6 @@ def server(emulator: TestMailEmulator) -> Iterator[ServerThread]:
 
 
 @pytest.fixture
-def loop() -> Iterator[LoopThread]:
-    thread = LoopThread().start()
-    yield thread
-    thread.stop()
-
-
-@pytest.fixture
 def extra_plugins() -> tuple[object, ...]:
     """More plugins for the host (a test module overrides this to add its own)."""
     return ()

@@ -7,7 +7,8 @@ import calendar_view.plugin as calendar_view_plugin
 from chat_support import COLLEAGUES, DISTRIBUTION, EVENT_ID, TITLE, channel_of, screenshot
 from testprovider import plugin as testmail_plugin
 
-from host.ui.qt import QApplication, QMessageBox, QTimer
+from host.ui.qt import QMessageBox
+from host.ui.testing import in_dialog
 
 ACTION_TITLE = "Chat with the event's participants"
 
@@ -27,16 +28,12 @@ def test_the_event_menu_starts_the_chat_after_asking(
     (entry,) = [a for a in menu.actions() if a.text() == ACTION_TITLE]
     asked: list[str] = []
 
-    def answer() -> None:
-        box = QApplication.activeModalWidget()
-        if not isinstance(box, QMessageBox):
-            QTimer.singleShot(20, answer)
-            return
+    def answer(box: QMessageBox) -> None:
         asked.append(box.text())
         screenshot(box, "confirm_participant_chat")
         box.button(QMessageBox.StandardButton.Yes).click()
 
-    QTimer.singleShot(20, answer)
+    in_dialog(QMessageBox, answer)
     entry.trigger()
     qtbot.waitUntil(lambda: any(c["name"] == TITLE for c in zoom.state.channels), timeout=20000)
     qtbot.waitUntil(lambda: "Started the group chat" in window.message_bar.message(), timeout=10000)

@@ -14,7 +14,6 @@ import pytest
 from testprovider import plugin as testmail_plugin
 
 from zoom_phone.plugin import ZoomPhonePlugin
-from zoom_workplace.testing import in_dialog
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ARTIFACTS = Path(__file__).parent / "artifacts"
@@ -47,6 +46,7 @@ def tomorrow_at(hour: int) -> dt.datetime:
 
 def test_the_editor_offers_the_action_and_shows_the_chosen_number(window, qtbot, testmail) -> None:
     from host.ui.qt import QInputDialog, Qt
+    from host.ui.testing import in_dialog
 
     editor = window.main_views["calendar"].new_event(tomorrow_at(15))
     editor.title.setText("Supplier call")

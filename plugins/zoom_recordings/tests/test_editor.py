@@ -14,7 +14,6 @@ import pytest
 from testprovider import plugin as testmail_plugin
 
 from zoom_recordings.plugin import ZoomRecordingsPlugin
-from zoom_workplace.testing import in_dialog
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ARTIFACTS = Path(__file__).parent / "artifacts"
@@ -48,6 +47,7 @@ def tomorrow_at(hour: int) -> dt.datetime:
 def test_the_editor_offers_the_action_and_shows_the_picked_recording(window, qtbot, testmail) -> None:
     from host.ui.action_dialogs import PickDialog
     from host.ui.qt import QInputDialog, Qt
+    from host.ui.testing import in_dialog
 
     editor = window.main_views["calendar"].new_event(tomorrow_at(10))
     editor.title.setText("Follow-up with Müller GmbH")

@@ -16,7 +16,6 @@ import pytest
 from testprovider import plugin as testmail_plugin
 
 from host.model.account import Feature
-from host.ui.loop import LoopThread
 from zoom_workplace import plugin as zoom_workplace_plugin
 from zoom_workplace.background import POLICY_READS
 from zoom_workplace.session import RECORD_NAME, saved_check, saved_policy
@@ -24,13 +23,6 @@ from zoom_workplace.status_widget import ZoomStatus
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 BO = "bo.business@business.example.com"  # Business: both clients off by default
-
-
-@pytest.fixture
-def loop():
-    thread = LoopThread().start()
-    yield thread
-    thread.stop()
 
 
 @pytest.fixture

@@ -128,16 +128,6 @@ async def session(
 
 
 @pytest.fixture
-def loop() -> Iterator[LoopThread]:
-    """The core's asyncio loop on its thread, as the desktop app runs it."""
-    from host.ui.loop import LoopThread
-
-    thread = LoopThread().start()
-    yield thread
-    thread.stop()
-
-
-@pytest.fixture
 def open_main_window(qtbot: Any, loop: LoopThread, testmail_url: str, tmp_path: Path) -> Iterator[Callable[..., Any]]:
     """Open the desktop's main window: ``open_main_window(host, secrets=None, size=(1400, 900))`` signs in to
     TestMail (into ``secrets``, a fresh store when None) and returns the window at once (the caller waits for
@@ -204,18 +194,3 @@ def zoomclient(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[..., 
         return done
 
     return run
-
-
-def in_dialog(kind: type, act: Callable[[Any], None]) -> None:
-    """Run ``act(dialog)`` once the modal dialog of ``kind`` is up (it runs its own event loop, so a test
-    answers it from a timer before the click that opens it)."""
-    from host.ui.qt import QApplication, QTimer
-
-    def look() -> None:
-        dialog = QApplication.activeModalWidget()
-        if isinstance(dialog, kind):
-            act(dialog)
-        else:
-            QTimer.singleShot(20, look)
-
-    QTimer.singleShot(20, look)
