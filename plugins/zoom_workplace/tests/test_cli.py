@@ -6,41 +6,12 @@ one and says so."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-ZOOMCLIENT = Path(sys.executable).with_name("zoomclient")
 ALEX = "alex.morgan@example.com"
-
-
-@pytest.fixture
-def zoomclient(tmp_path: Path):
-    environment = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("ZOOMCLIENT_")},
-        "ZOOMCLIENT_DATA_DIR": str(tmp_path / "data"),
-        "ZOOMCLIENT_PASSPHRASE": "a passphrase for the vault",
-        "ZOOMCLIENT_LOAD_PLUGINS": "zoomclient-zoommail,zoomclient-zoom-workplace",
-        "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
-    }
-
-    def run(*args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
-        done = subprocess.run(
-            [str(ZOOMCLIENT), *args],
-            env=environment,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            stdin=subprocess.DEVNULL,
-        )
-        if ok:
-            assert done.returncode == 0, f"zoomclient {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}"
-        return done
-
-    return run
+#: The distributions the ``zoomclient`` fixture (zoom_workplace.testing) loads.
+PLUGINS = "zoomclient-zoommail,zoomclient-zoom-workplace"
 
 
 @pytest.mark.slow
