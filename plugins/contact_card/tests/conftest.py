@@ -62,7 +62,8 @@ def host(make_host: Callable[..., Host], tmp_path: Path, extra_plugins: tuple[ob
 
 @pytest.fixture
 def meeting_start(now: dt.datetime) -> dt.datetime:
-    return (now + dt.timedelta(hours=2)).replace(minute=0, second=0)
+    # Noon today where the calendar shows it: in the week on screen at any time of the day or week.
+    return dt.datetime.combine(now.astimezone().date(), dt.time(12)).astimezone()
 
 
 @pytest.fixture
