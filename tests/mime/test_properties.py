@@ -99,7 +99,8 @@ mailbox = st.builds(
 )
 attachment = st.builds(
     OutgoingAttachment,
-    filename=typed.map(lambda name: name.strip(" .").replace("/", "_").replace("\\", "_")).filter(bool),
+    # A name of blanks only (a no-break space, say) is no name: the reader gives the part one of its own.
+    filename=typed.map(lambda name: name.strip(" .").replace("/", "_").replace("\\", "_")).filter(str.strip),
     content_type=st.sampled_from(["application/pdf", "image/png", "text/plain", "application/octet-stream"]),
     data=st.binary(max_size=300),
 )
