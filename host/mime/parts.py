@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import functools
 import re
-from email.message import Message
+from email.message import EmailMessage, Message
 from email.policy import EmailPolicy
 
 from host.mime.feed import parse_text
 from host.mime.headers import FACTORY, LONG_HEADER, simple_parameters
+from host.mime.split import split_message
 
 _BOUNDARY_LINE = re.compile(rb'^--([^\s"]{1,200})[ \t]*\r?$', re.MULTILINE)
 
@@ -45,13 +46,73 @@ def _parsed_header(name: str, value: str) -> object:
         return unfolded
 
 
-TOLERANT = _TolerantPolicy(header_factory=FACTORY)
+_MISSING = object()
+
+
+class ParsedPart(EmailMessage):
+    """A part as parsed here, which remembers its content type and its headers' parameters.
+
+    Reading a message asks each part for its type and parameters a dozen times (the charset, the boundary,
+    ``format``, the filename), and the stdlib splits the header again for each question. A change to the
+    headers or to the default type forgets what was remembered: every such change goes through the methods
+    below or assigns ``_headers`` anew.
+    """
+
+    def __init__(self, policy: EmailPolicy | None = None) -> None:
+        self._memo: dict[object, object] = {}
+        super().__init__(policy)
+
+    @property
+    def _headers(self) -> list[tuple[str, str]]:
+        return self.__dict__["_header_list"]
+
+    @_headers.setter
+    def _headers(self, headers: list[tuple[str, str]]) -> None:
+        self._memo = {}
+        self.__dict__["_header_list"] = headers
+
+    def __setitem__(self, name: str, value: object) -> None:
+        self._memo = {}
+        super().__setitem__(name, value)
+
+    def set_raw(self, name: str, value: object) -> None:
+        self._memo = {}
+        super().set_raw(name, value)
+
+    def add_header(self, name: str, value: str, **params: object) -> None:
+        self._memo = {}
+        super().add_header(name, value, **params)
+
+    def replace_header(self, name: str, value: object) -> None:
+        self._memo = {}
+        super().replace_header(name, value)
+
+    def set_default_type(self, ctype: str) -> None:
+        self._memo = {}
+        super().set_default_type(ctype)
+
+    def get_content_type(self) -> str:
+        if (found := self._memo.get("type")) is None:
+            found = self._memo["type"] = super().get_content_type()
+        return found  # type: ignore[return-value]
+
+    def _get_params_preserve(self, failobj: object, header: str) -> object:
+        # Behind get_param, get_params, get_boundary, get_content_charset and get_filename.
+        key = ("params", header)
+        if (found := self._memo.get(key)) is None:
+            found = self._memo[key] = super()._get_params_preserve(_MISSING, header)  # type: ignore[misc]
+        return failobj if found is _MISSING else list(found)  # type: ignore[call-overload]
+
+
+TOLERANT = _TolerantPolicy(header_factory=FACTORY, message_factory=ParsedPart)
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 def parse_bytes(raw: bytes) -> Message:
     """The part tree of ``raw``, parsed as everywhere in this package (as ``BytesParser.parsebytes`` does)."""
-    return parse_text(raw.decode("ascii", errors="surrogateescape"), TOLERANT)
+    text = raw.decode("ascii", errors="surrogateescape")
+    tree = split_message(text, TOLERANT)  # everyday mail; the feed parser reads the rest
+    return tree if tree is not None else parse_text(text, TOLERANT)
 
 
 def children(part: Message) -> list[Message]:
