@@ -379,8 +379,10 @@ def test_the_grids_follow_a_dark_palette(view, qtbot) -> None:
     window = view.window()
     window.setPalette(dark)
     image = view.grid.grab().toImage()
-    # An empty half hour on Monday early in the morning: the grid's background is the palette's Base.
-    point = QPoint(int(view.grid.gutter + view.grid.column_width() / 2), int(HOUR_HEIGHT * 2.25))
+    # An empty half hour early in the morning of a day that is not today (today's column is tinted): the
+    # grid's background is the palette's Base.
+    column = next(index for index, day in enumerate(view.days()) if day != view.today())
+    point = QPoint(int(view.grid.gutter + (column + 0.5) * view.grid.column_width()), int(HOUR_HEIGHT * 2.25))
     assert image.pixelColor(point).name() == "#171717"
     screenshot(window, "week-view-dark")
     window.setPalette(QPalette())
