@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import socket
+import threading
 from pathlib import Path
 
 import httpx
@@ -48,6 +51,28 @@ def test_the_listening_socket_is_bound_to_loopback_only() -> None:
         listening = {row[1] for row in rows if row[3] == "0A"}  # 0A = LISTEN
         assert f"0100007F:{server.port:04X}" in listening  # 127.0.0.1
         assert f"00000000:{server.port:04X}" not in listening  # 0.0.0.0
+
+
+def test_a_request_still_running_when_the_server_stops_has_its_connection_closed() -> None:
+    """uvicorn waits for running requests only so long; the connections it then gives up on are closed
+    (else their sockets wait for the garbage collector, a ResourceWarning in whatever test runs then)."""
+    started = threading.Event()
+
+    async def slow(request):
+        started.set()
+        await asyncio.sleep(30)
+        return PlainTextResponse("late")
+
+    server = ServerThread(Starlette(routes=[Route("/", slow)]))
+    server.start()
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as client:
+        client.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert started.wait(10)
+        server.stop()
+        received = b""
+        while chunk := client.recv(1024):  # a timeout here: the server left its end open
+            received += chunk
+        assert not received or received.startswith(b"HTTP/1.1 500")  # cancelled, it may say so first
 
 
 def test_url_before_start_is_an_error() -> None:
