@@ -50,10 +50,11 @@ _MISSING = object()
 
 
 class ParsedPart(EmailMessage):
-    """A part as parsed here, which remembers its content type and its headers' parameters.
+    """A part as parsed here, which remembers its headers by name, its content type and their parameters.
 
     Reading a message asks each part for its type and parameters a dozen times (the charset, the boundary,
-    ``format``, the filename), and the stdlib splits the header again for each question. A change to the
+    ``format``, the filename), and the stdlib looks through all headers and splits the one it finds again
+    for each question. A change to the
     headers or to the default type forgets what was remembered: every such change goes through the methods
     below or assigns ``_headers`` anew.
     """
@@ -90,6 +91,24 @@ class ParsedPart(EmailMessage):
     def set_default_type(self, ctype: str) -> None:
         self._memo = {}
         super().set_default_type(ctype)
+
+    def _first(self) -> dict[str, tuple[str, str]]:
+        """Each header's first occurrence by lower-case name: what ``get`` and ``in`` look for."""
+        if (first := self._memo.get("first")) is None:
+            first = self._memo["first"] = {}
+            for name, value in self._headers:
+                first.setdefault(name.lower(), (name, value))
+        return first  # type: ignore[return-value]
+
+    def get(self, name: str, failobj: object = None) -> object:
+        found = self._first().get(name.lower())
+        return failobj if found is None else self.policy.header_fetch_parse(*found)
+
+    def __getitem__(self, name: str) -> object:
+        return self.get(name)
+
+    def __contains__(self, name: str) -> bool:  # type: ignore[override]
+        return name.lower() in self._first()
 
     def get_content_type(self) -> str:
         if (found := self._memo.get("type")) is None:

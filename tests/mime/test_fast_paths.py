@@ -248,3 +248,16 @@ def test_a_parsed_part_forgets_its_type_and_parameters_when_its_headers_change()
     params = part.get_params(unquote=False)
     params.clear()  # what it hands out is the caller's
     assert part.get_params() == [("image/png", ""), ("name", "a.png")]
+
+
+def test_a_parsed_part_finds_headers_as_the_stdlib_does():
+    raw = b"Subject: one\r\nX-A: 1\r\nsubject: two\r\nx-a: 2\r\n\r\nbody\r\n"
+    part = parse_bytes(raw)  # against the stdlib's own lookups, which look through every header
+    for name in ("subject", "SUBJECT", "x-a", "X-B"):
+        assert part.get(name, "none") == Message.get(part, name, "none")
+        assert part[name] == Message.get(part, name)
+        assert (name in part) == Message.__contains__(part, name)
+    del part["subject"]
+    assert part["subject"] is None and "subject" not in part
+    part["Subject"] = "three"
+    assert part["subject"] == "three" and part.get_all("subject") == ["three"]
