@@ -9,6 +9,8 @@ from concurrent.futures import Future
 from typing import Any, TypeVar
 
 T = TypeVar("T")
+_SETTLING_STEPS = 3  # accepting a connection takes three: accept, transport, the server's handler
+_SHUTDOWN_ROUNDS = 5  # a cancelled task's clean-up may start tasks of its own; not forever
 
 
 class LoopThread:
@@ -28,11 +30,18 @@ class LoopThread:
         asyncio.set_event_loop(self.loop)
         self.loop.call_soon(self._started.set)
         self.loop.run_forever()
-        # Whatever is left when the loop stops (cancelled tasks finishing) runs to its end here.
-        pending = asyncio.all_tasks(self.loop)
-        for task in pending:
-            task.cancel()
-        if pending:
+        # Tasks made in the last moments take their first steps before they are cancelled: a task cancelled
+        # before it started never runs its clean-up (asyncio's own, accepting a connection, then leaves the
+        # accepted socket open).
+        for _ in range(_SETTLING_STEPS):
+            self.loop.run_until_complete(asyncio.sleep(0))
+        # Whatever is left is cancelled and runs to its end here, and so does what that starts.
+        for _ in range(_SHUTDOWN_ROUNDS):
+            pending = asyncio.all_tasks(self.loop)
+            if not pending:
+                break
+            for task in pending:
+                task.cancel()
             self.loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
         self.loop.run_until_complete(self.loop.shutdown_asyncgens())
         self.loop.close()
