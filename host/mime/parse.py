@@ -16,7 +16,6 @@ import re
 import urllib.parse
 from collections.abc import Callable
 from email import errors, policy
-from email.message import Message as MimePart
 from typing import TypeVar
 
 import attrs
@@ -25,7 +24,7 @@ from host.errors import ZoomclientError
 from host.html.text import html_to_text
 from host.mime import headers
 from host.mime.charsets import decode_bytes
-from host.mime.parts import child_path, children, parse_bytes, part_at
+from host.mime.parts import ParsedPart, child_path, children, parse_bytes, part_at
 from host.model import Address, Attachment, Message
 
 _T = TypeVar("_T")
@@ -65,7 +64,7 @@ class _Found:
     """An attachment seen during the walk; ``inline`` is settled once the HTML body is known."""
 
     path: str
-    part: MimePart
+    part: ParsedPart
     in_related: bool
 
 
@@ -78,7 +77,7 @@ class _Reader:
     def note(self, text: str) -> None:
         self.notes.append(text)
 
-    def damage(self, part: MimePart) -> None:
+    def damage(self, part: ParsedPart) -> None:
         for defect in part.defects:
             for kind, text in _DAMAGE.items():
                 if isinstance(defect, kind):
@@ -91,7 +90,7 @@ class _Reader:
             notes.insert(0, f"The message is damaged: {damages}. It is shown as well as it could be read.")
         return " ".join(notes) or None
 
-    def visit(self, part: MimePart, path: str) -> _Body:
+    def visit(self, part: ParsedPart, path: str) -> _Body:
         if path.count(".") >= _MAX_DEPTH:
             self.note(f"Parts nested deeper than {_MAX_DEPTH} levels are not shown; the original has them.")
             return _Body()
@@ -109,7 +108,7 @@ class _Reader:
         self.found.append(_Found(path or "1", part, in_related=False))
         return _Body()
 
-    def multipart(self, subtype: str, parts: list[MimePart], path: str, container: MimePart) -> _Body:
+    def multipart(self, subtype: str, parts: list[ParsedPart], path: str, container: ParsedPart) -> _Body:
         if subtype == "alternative":
             best = _Body()
             for index, child in enumerate(parts):
@@ -134,7 +133,7 @@ class _Reader:
         bodies = [self.visit(child, child_path(path, index)) for index, child in enumerate(parts)]
         return _concatenate([body for body in bodies if not body.empty])
 
-    def leaf(self, part: MimePart, path: str, *, as_text: bool = False) -> _Body:
+    def leaf(self, part: ParsedPart, path: str, *, as_text: bool = False) -> _Body:
         data = _payload(part)
         self.damage(part)  # decoding records base64 damage on the part
         decoded = decode_bytes(data, part.get_content_charset())
@@ -210,7 +209,7 @@ def attachment_bytes(raw: bytes, attachment_id: str) -> bytes:
 
 
 @functools.lru_cache(maxsize=2)
-def _tree(raw: bytes) -> MimePart:
+def _tree(raw: bytes) -> ParsedPart:
     """The reader asks for each ``cid:`` image of the message it shows in turn: parse that message once."""
     return parse_bytes(raw)
 
@@ -228,7 +227,8 @@ def _parse(raw: bytes, date_fallback: dt.datetime | None, common: dict) -> Messa
         return headers.decoded(first.get(name, ""), reader.notes)
 
     def mailboxes(name: str) -> tuple[Address, ...]:
-        return headers.addresses(headers.header_text(first.get(name, ""), reader.notes))
+        raw_value = first.get(name)  # most mail has no Cc, Bcc or Reply-To
+        return headers.addresses(headers.header_text(raw_value, reader.notes)) if raw_value else ()
 
     body = reader.visit(mime, "")
     body_html = body.html
@@ -336,12 +336,12 @@ def _pre(text: str) -> str:
     return f'<pre style="white-space: pre-wrap">{html.escape(text)}</pre>'
 
 
-def _param(part: MimePart, name: str) -> str:
+def _param(part: ParsedPart, name: str) -> str:
     value = part.get_param(name)
     return value.strip().lower() if isinstance(value, str) else ""  # an RFC 2231 tuple is never a keyword
 
 
-def _related_root(container: MimePart, parts: list[MimePart]) -> int:
+def _related_root(container: ParsedPart, parts: list[ParsedPart]) -> int:
     """The part a multipart/related starts with: its ``start`` parameter, else the first (RFC 2387)."""
     start = container.get_param("start")
     if isinstance(start, str):
@@ -352,22 +352,22 @@ def _related_root(container: MimePart, parts: list[MimePart]) -> int:
     return 0
 
 
-def _is_attachment(part: MimePart) -> bool:
+def _is_attachment(part: ParsedPart) -> bool:
     return part.get_content_disposition() == "attachment" or _raw_filename(part) is not None
 
 
-def _payload(part: MimePart) -> bytes:
+def _payload(part: ParsedPart) -> bytes:
     """A leaf part's decoded bytes; an attached message as the bytes it was sent as."""
     if part.is_multipart():
         payload = part.get_payload()
-        if part.get_content_maintype() == "message" and payload and isinstance(payload[0], MimePart):
+        if part.get_content_maintype() == "message" and payload and isinstance(payload[0], ParsedPart):
             return _regenerated(payload[0])
         return _regenerated(part)
     data = part.get_payload(decode=True)
     return data if isinstance(data, bytes) else b""
 
 
-def _regenerated(part: MimePart) -> bytes:
+def _regenerated(part: ParsedPart) -> bytes:
     """The bytes of a parsed part. The parser keeps no offsets, so they are generated again; compat32
     keeps header text as it came, and a part the bytes generator chokes on goes through the text one."""
     try:
@@ -376,7 +376,7 @@ def _regenerated(part: MimePart) -> bytes:
         return part.as_string(policy=_REGENERATE).encode("utf-8", errors="surrogateescape")
 
 
-def _size(part: MimePart) -> int:
+def _size(part: ParsedPart) -> int:
     """The decoded size, without decoding big base64 payloads (the arithmetic is exact for valid ones)."""
     if not part.is_multipart() and str(part.get("content-transfer-encoding", "")).strip().lower() == "base64":
         try:
@@ -389,7 +389,7 @@ def _size(part: MimePart) -> int:
     return len(_payload(part))
 
 
-def _content_id(part: MimePart) -> str | None:
+def _content_id(part: ParsedPart) -> str | None:
     value = part.get("content-id")
     if value is None:
         return None
@@ -397,24 +397,19 @@ def _content_id(part: MimePart) -> str | None:
     return content_id or None
 
 
-def _raw_headers(part: MimePart) -> dict[str, str]:
-    """The raw value of each header's first occurrence, by lower-case name."""
-    return {name.lower(): str(value) for name, value in reversed(list(part.raw_items()))}
-
-
-def _raw_filename(part: MimePart) -> str | None:
+def _raw_filename(part: ParsedPart) -> str | None:
     """The filename parameter (else the type's name), read from the raw header so 8-bit names decode too."""
-    raw = _raw_headers(part)
     for header, parameter in (("content-disposition", "filename"), ("content-type", "name")):
+        raw = part.raw_value(header)
         # A parameter's name is never encoded: a header without these letters has no such parameter.
-        if header in raw and parameter in raw[header].lower():
-            value = headers.parameters(header, headers.header_text(raw[header], [])).get(parameter)
+        if raw is not None and parameter in raw.lower():
+            value = headers.parameters(header, headers.header_text(raw, [])).get(parameter)
             if isinstance(value, str) and value.strip():
                 return value
     return None
 
 
-def _filename(part: MimePart, path: str) -> str:
+def _filename(part: ParsedPart, path: str) -> str:
     """A name safe to save under: decoded (RFC 2047 and 2231), without directories or control characters."""
     name = _raw_filename(part)
     if name:
@@ -425,8 +420,8 @@ def _filename(part: MimePart, path: str) -> str:
     if content_type in ("message/rfc822", "message/global"):
         payload = part.get_payload() if part.is_multipart() else None
         subject = ""
-        if isinstance(payload, list) and payload and isinstance(payload[0], MimePart):
-            subject = headers.decoded(_raw_headers(payload[0]).get("subject", ""), [])
+        if isinstance(payload, list) and payload and isinstance(payload[0], ParsedPart):
+            subject = headers.decoded(payload[0].raw_value("subject") or "", [])
         stem = _UNSAFE_FILENAME.sub("_", subject).strip(" .")[:100] or "message"
         return f"{stem}.eml"
     if content_type == "application/ms-tnef":

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
-from email.message import EmailMessage, Message
+from email.message import EmailMessage
 from email.policy import EmailPolicy
 
 from host.mime.feed import parse_text
@@ -100,6 +100,11 @@ class ParsedPart(EmailMessage):
                 first.setdefault(name.lower(), (name, value))
         return first  # type: ignore[return-value]
 
+    def raw_value(self, name: str) -> str | None:
+        """The first ``name`` header's value as it came (folded, undecoded), or None."""
+        found = self._first().get(name.lower())
+        return None if found is None else str(found[1])
+
     def get(self, name: str, failobj: object = None) -> object:
         found = self._first().get(name.lower())
         return failobj if found is None else self.policy.header_fetch_parse(*found)
@@ -127,23 +132,23 @@ TOLERANT = _TolerantPolicy(header_factory=FACTORY, message_factory=ParsedPart)
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
-def parse_bytes(raw: bytes) -> Message:
+def parse_bytes(raw: bytes) -> ParsedPart:
     """The part tree of ``raw``, parsed as everywhere in this package (as ``BytesParser.parsebytes`` does)."""
     text = raw.decode("ascii", errors="surrogateescape")
     tree = split_message(text, TOLERANT)  # everyday mail; the feed parser reads the rest
     return tree if tree is not None else parse_text(text, TOLERANT)
 
 
-def children(part: Message) -> list[Message]:
+def children(part: ParsedPart) -> list[ParsedPart]:
     """The sub-parts of a multipart; [] for a leaf or a multipart whose parts cannot be found."""
     if part.is_multipart():
-        return [child for child in part.get_payload() if isinstance(child, Message)]
+        return [child for child in part.get_payload() if isinstance(child, ParsedPart)]
     if part.get_content_maintype() != "multipart":
         return []
     return recovered_children(part)
 
 
-def recovered_children(part: Message) -> list[Message]:
+def recovered_children(part: ParsedPart) -> list[ParsedPart]:
     """Parts of a multipart whose boundary was missing or wrong, found from the first ``--`` line."""
     payload = part.get_payload(decode=True)  # the raw bytes (or what a wrong transfer encoding hid)
     if not isinstance(payload, bytes):
@@ -155,14 +160,14 @@ def recovered_children(part: Message) -> list[Message]:
     rebuilt = parse_bytes(header + payload)
     if not rebuilt.is_multipart():
         return []
-    return [child for child in rebuilt.get_payload() if isinstance(child, Message)]
+    return [child for child in rebuilt.get_payload() if isinstance(child, ParsedPart)]
 
 
 def child_path(path: str, index: int) -> str:
     return f"{path}.{index + 1}" if path else str(index + 1)
 
 
-def part_at(message: Message, path: str) -> Message | None:
+def part_at(message: ParsedPart, path: str) -> ParsedPart | None:
     """The part an IMAP-style section number names: "1" is the body of a single-part message."""
     try:
         numbers = [int(number) for number in path.split(".")]
