@@ -25,6 +25,10 @@ from host.providers.json_client import TokenBucket, plain_error, rate_limited, r
 #: two buckets never costs a 429.
 REQUESTS_PER_SECOND = 30.0
 SAFETY = 0.95
+#: Seconds of refill each request leaves in the bucket: the server counts a request when it gets there,
+#: and on a busy machine two sent 1/28 s apart may arrive together. The tokens are kept, not spent, so
+#: the long-run rate is the same (as Gmail's client does).
+LAG = 0.1
 
 
 class RateLabel(enum.Enum):
@@ -46,10 +50,11 @@ class RateBucket(TokenBucket):
         rate: float = REQUESTS_PER_SECOND * SAFETY,
         capacity: float = REQUESTS_PER_SECOND,
         *,
+        lag: float = LAG,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Any] = asyncio.sleep,
     ) -> None:
-        super().__init__(rate, capacity, clock=clock, sleep=sleep)
+        super().__init__(rate, capacity, lag=lag, clock=clock, sleep=sleep)
 
     async def acquire(self, label: RateLabel) -> None:
         await super().acquire(label.value)

@@ -29,7 +29,7 @@ class FakeTime:
 
 async def test_the_bucket_allows_each_labels_rate_and_waits_for_more() -> None:
     time = FakeTime()
-    bucket = RateBucket(30, 30, clock=time.clock, sleep=time.sleep)
+    bucket = RateBucket(30, 30, lag=0.0, clock=time.clock, sleep=time.sleep)  # the labels' arithmetic alone
     for _ in range(10):
         await bucket.acquire(RateLabel.HEAVY)  # ten Heavy requests are the whole second
     assert time.slept == []
