@@ -2,11 +2,11 @@
 
 Well-formed mail is headers, a blank line and a body, and a multipart's body is cut at its boundary lines:
 no line of it needs reading on its own. :func:`split_message` builds the tree ``email.feedparser`` builds
-from such text (the same message class, raw headers, payloads, preambles and epilogues), three to four
-times faster, or returns None as soon as the text is anything else: a defect the feed parser would record,
-a ``message/*`` or ``multipart/digest`` part it reads in a way of its own, a lone CR it would take as a line
-end, a header line it would read differently. The caller then runs the feed parser, so nothing differs
-but the speed; tests/mime/test_fast_paths.py holds the two to the same trees.
+from such text (the same message class, raw headers, payloads, preambles and epilogues) in half the time
+(0.09 against 0.17 ms for generated mail), or returns None as soon as the text is anything else: a defect
+the feed parser would record, a ``message/*`` or ``multipart/digest`` part it reads in a way of its own, a
+lone CR it would take as a line end, a header line it would read differently. The caller then runs the
+feed parser, so nothing differs but the speed; tests/mime/test_fast_paths.py holds the two to the same trees.
 
 The feed parser ends a part at the first line that is a boundary line of any multipart around it. Here a
 part is the text between two boundary lines of its parent, and the parent's text held no boundary line of
