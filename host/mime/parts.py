@@ -54,9 +54,8 @@ class ParsedPart(EmailMessage):
 
     Reading a message asks each part for its type and parameters a dozen times (the charset, the boundary,
     ``format``, the filename), and the stdlib looks through all headers and splits the one it finds again
-    for each question. A change to the
-    headers or to the default type forgets what was remembered: every such change goes through the methods
-    below or assigns ``_headers`` anew.
+    for each question. A change to the headers or to the default type forgets what was remembered: every
+    such change goes through the methods below or assigns ``_headers`` anew.
     """
 
     def __init__(self, policy: EmailPolicy | None = None) -> None:
