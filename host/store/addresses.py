@@ -6,8 +6,11 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-_RECORD = """
-    INSERT INTO addresses (email, name, uses, last_date) VALUES (?, ?, 1, ?)
+from host.store.bulk import insert_rows
+
+_RECORD = "INSERT INTO addresses (email, name, uses, last_date)"
+_RECORD_VALUES = "(?, ?, 1, ?)"
+_RECORD_CONFLICT = """
     ON CONFLICT (email) DO UPDATE SET
         name = CASE WHEN excluded.name != '' AND excluded.last_date >= last_date THEN excluded.name ELSE name END,
         uses = uses + 1,
@@ -17,7 +20,7 @@ _RECORD = """
 
 def record_addresses(conn: Any, uses: Iterable[tuple[str, str, int]]) -> None:
     """Count each ``(email, name, date_ms)`` use of an address."""
-    conn.executemany(_RECORD, uses)
+    insert_rows(conn, _RECORD, list(uses), values=_RECORD_VALUES, tail=_RECORD_CONFLICT)
 
 
 def stored_uses(rows: Iterable[tuple[int, str | None, str, str]]) -> Iterator[tuple[str, str, int]]:

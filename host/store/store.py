@@ -42,6 +42,7 @@ from host.model.mail import (
 from host.providers.mail import MessageUpdate
 from host.store import codec
 from host.store.addresses import like_prefix, record_addresses
+from host.store.bulk import insert_rows
 from host.store.errors import OutboxConflict, StoreError
 from host.store.query import parse_query
 from host.store.queues import OutboxItem, PendingChange
@@ -63,7 +64,7 @@ _MESSAGE_FIELDS = (
     "id, thread_id, date, subject, sender, to_addrs, cc_addrs, bcc_addrs, reply_to, unread, flagged, has_attachments,"
     " snippet, size, message_id_header, in_reply_to, refs, parse_note, provider_data"
 )
-_INSERT_MESSAGE = f"INSERT INTO messages (num, {_MESSAGE_FIELDS}) VALUES ({', '.join('?' * 20)})"
+_INSERT_MESSAGE = f"INSERT INTO messages (num, {_MESSAGE_FIELDS})"
 _UPDATE_MESSAGE = (
     "UPDATE messages SET "
     + ", ".join(f"{field.strip()} = ?" for field in _MESSAGE_FIELDS.split(","))
@@ -313,22 +314,19 @@ class MailStore:
                         _index_body(message),
                     )
                 )
-            conn.executemany(_INSERT_MESSAGE, inserted)
+            insert_rows(conn, _INSERT_MESSAGE, inserted)
             if updated:
                 conn.executemany(_UPDATE_MESSAGE, updated)
                 replaced = [(message_id,) for message_id, *_ in updated]
                 conn.executemany("DELETE FROM message_folders WHERE message_id = ?", replaced)
                 conn.executemany("DELETE FROM attachments WHERE message_id = ?", replaced)
-            conn.executemany(
-                "INSERT OR REPLACE INTO message_bodies (num, body_text, body_html, headers, raw)"
-                " VALUES (?, ?, ?, ?, ?)",
-                bodies,
-            )
+            insert_rows(conn, "INSERT OR REPLACE INTO message_bodies (num, body_text, body_html, headers, raw)", bodies)
             _link_folders(conn, links)
             if attachments:
-                conn.executemany(
+                insert_rows(
+                    conn,
                     "INSERT INTO attachments (message_id, position, id, filename, content_type, size, content_id,"
-                    " inline, kind, url) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    " inline, kind, url)",
                     attachments,
                 )
             record_addresses(conn, seen)
@@ -821,9 +819,7 @@ def _message_row(m: Message) -> tuple[Any, ...]:
 
 def _link_folders(conn: Any, links: Sequence[tuple[str, str, int, int, bool]]) -> None:
     """``(message id, folder id, position, date, unread)`` rows; a message's folder ids unique."""
-    conn.executemany(
-        "INSERT INTO message_folders (message_id, folder_id, position, date, unread) VALUES (?, ?, ?, ?, ?)", links
-    )
+    insert_rows(conn, "INSERT INTO message_folders (message_id, folder_id, position, date, unread)", links)
 
 
 def _address_uses(message: Message, date: int) -> list[tuple[str, str, int]]:
@@ -856,9 +852,7 @@ def _write_index(conn: Any, stale: Iterable[int], entries: Iterable[tuple[Any, .
     more than half of the insert time; last in the batch, it makes one segment per batch.
     """
     conn.executemany("DELETE FROM message_fts WHERE rowid = ?", [(num,) for num in stale])
-    conn.executemany(
-        "INSERT INTO message_fts (rowid, subject, sender, recipients, body) VALUES (?, ?, ?, ?, ?)", entries
-    )
+    insert_rows(conn, "INSERT INTO message_fts (rowid, subject, sender, recipients, body)", entries)
 
 
 def _index_addresses(addresses: Sequence[Address]) -> str:
