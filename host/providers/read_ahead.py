@@ -5,15 +5,21 @@ The sync engine asks for page N+1 while it writes page N, but a provider learns 
 from page N's answer, and reads N into messages before it returns. Started with that token right
 after the answer came, the request for N+1 overlaps the reading (and a parser's work) with the
 server's. Nothing is stored by it: the engine's writes keep their order and crash consistency.
+
+The request only goes out when the loop next runs, so the page that started it is read with
+:func:`read_each`, which gives the loop a turn after each message: the request is on the wire after the
+first few, and its answer is taken in as it arrives rather than after the whole page (the server's
+work and the client's parsing overlap, and the UI's own requests are not held up for a page's worth).
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Coroutine, Hashable
+from collections.abc import Callable, Coroutine, Hashable, Iterable
 from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
+S = TypeVar("S")
 
 
 class ReadAhead(Generic[T]):
@@ -60,3 +66,12 @@ class ReadAhead(Generic[T]):
 def _drop(task: asyncio.Task[Any] | None) -> None:
     if task is not None and not task.get_loop().is_closed():
         task.cancel()
+
+
+async def read_each(items: Iterable[S], read: Callable[[S], T]) -> list[T]:
+    """``read`` of each item, in order, with a turn for the event loop after each (see the module)."""
+    results = []
+    for item in items:
+        results.append(read(item))
+        await asyncio.sleep(0)
+    return results

@@ -3,7 +3,6 @@ with Gmail's batches, quota units, labels nested by name and sendAs signatures).
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 from collections.abc import Sequence
 from functools import partial
@@ -14,7 +13,7 @@ from host.mime import build_message, outgoing_from_raw, to_base64url
 from host.model import Address, Draft, Folder, Message, OutgoingMessage, Signature
 from host.providers import MessagePage, ProviderConnection, ProviderLimits
 from host.providers.google_shapes.mail_client import LabelledMail
-from host.providers.read_ahead import ReadAhead
+from host.providers.read_ahead import ReadAhead, read_each
 from provider_gmail import labels as gmail_labels
 from provider_gmail import settings
 from provider_gmail.account import MAIL_CAPABILITIES
@@ -161,11 +160,7 @@ class GmailMail(LabelledMail):
         resources, next_token = await self._ahead.take((page_token, since), partial(self._page, page_token, since))
         if next_token:
             self._ahead.start((next_token, since), partial(self._page, next_token, since))
-        messages = []
-        for resource in resources:
-            messages.append(self._message(resource))
-            await asyncio.sleep(0)  # lets the next page's requests and answers through
-        return MessagePage(tuple(messages), next_token)
+        return MessagePage(tuple(await read_each(resources, self._message)), next_token)
 
     async def _page(self, page_token: str | None, since: dt.datetime | None) -> tuple[list[dict], str | None]:
         refs, next_token = await self._listed(page_token, since)

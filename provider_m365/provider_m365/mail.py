@@ -51,7 +51,7 @@ from host.model.mail import (
 )
 from host.providers.connection import ProviderConnection, ProviderLimits
 from host.providers.mail import ChangePage, MessagePage, MessageUpdate
-from host.providers.read_ahead import ReadAhead
+from host.providers.read_ahead import ReadAhead, read_each
 from provider_m365.account import MAIL_CAPABILITIES
 from provider_m365.graph import GraphClient, graph_error
 from provider_m365.timezones import to_windows, zone
@@ -320,7 +320,7 @@ class M365MailProvider:
         token = self.graph.relative(link) if link else None
         if token is not None:
             self._ahead.start(token, lambda: self.graph.get(token))
-        messages = [message_from_graph(item) for item in page.get("value", [])]
+        messages = await read_each(page.get("value", []), message_from_graph)
         self._listed.update(m.id for m in messages)
         return MessagePage(tuple(messages), token)
 

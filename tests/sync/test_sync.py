@@ -8,6 +8,7 @@ import datetime as dt
 
 import attrs
 from sync_support import FAST, assert_converged, server_mail
+from testprovider import mail as testprovider_mail
 from testprovider.mail import TestMailProviderFactory
 
 from host.store.store import MailStore
@@ -185,3 +186,30 @@ async def test_stop_waits_until_the_running_sync_and_its_read_ahead_let_go(emula
         await provider.aclose()
         assert provider._ahead._task is None
         await engine.stop()  # stopping a stopped sync is nothing
+
+
+async def test_the_next_page_is_asked_for_while_this_one_is_parsed(emulator, connect, monkeypatch):
+    """The read-ahead request goes out at the loop's first turn during the page's parse (read_each),
+    so that the server works on page 2 while the client reads page 1, not after it."""
+    served = emulator(messages=250)
+    connection = await connect(served.url)
+    provider = TestMailProviderFactory().open(connection)
+    parsed: list[str] = []
+    parse = testprovider_mail.message_from_json
+
+    def counting(data):
+        parsed.append(data["id"])
+        return parse(data)
+
+    monkeypatch.setattr(testprovider_mail, "message_from_json", counting)
+    parsed_when_asked: list[int] = []
+
+    async def on_request(request):
+        if request.url.path.endswith("/mailbox/messages") and "pageToken" in request.url.params:
+            parsed_when_asked.append(len(parsed))
+
+    connection.http.event_hooks["request"] = [on_request]
+    page = await provider.list_messages(page_token=None, since=None)
+    assert len(page.messages) == provider.limits.page_size == 100
+    assert parsed_when_asked and parsed_when_asked[0] < 10
+    await provider.aclose()

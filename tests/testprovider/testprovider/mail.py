@@ -13,7 +13,7 @@ from host.mime import build_message, outgoing_from_raw, parse_message
 from host.model.mail import Address, AutoReply, Draft, Folder, Message, OutgoingMessage, Rule, Signature
 from host.providers.connection import ProviderConnection, ProviderLimits
 from host.providers.mail import ChangePage, MailCapability, MessagePage, MessageUpdate
-from host.providers.read_ahead import ReadAhead
+from host.providers.read_ahead import ReadAhead, read_each
 from testprovider import names
 from testprovider.client import TestMailClient
 from testprovider.codec import from_json, to_json
@@ -94,7 +94,7 @@ class TestMailProvider:
         token = data.get("nextPageToken")
         if token:
             self._ahead.start((token, since), lambda: self._listing_page(token, since))
-        return MessagePage(tuple(message_from_json(m) for m in data["messages"]), token)
+        return MessagePage(tuple(await read_each(data["messages"], message_from_json)), token)
 
     async def _listing_page(self, page_token: str | None, since: dt.datetime | None) -> Any:
         params: dict[str, str] = {"pageSize": str(self.limits.page_size), "format": "raw"}
