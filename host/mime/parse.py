@@ -228,7 +228,7 @@ def _parse(raw: bytes, date_fallback: dt.datetime | None, common: dict) -> Messa
 
     def mailboxes(name: str) -> tuple[Address, ...]:
         raw_value = first.get(name)  # most mail has no Cc, Bcc or Reply-To
-        return headers.addresses(headers.header_text(raw_value, reader.notes)) if raw_value else ()
+        return headers.mailboxes(raw_value, reader.notes) if raw_value else ()
 
     body = reader.visit(mime, "")
     body_html = body.html

@@ -39,11 +39,22 @@ def _parsed_header(name: str, value: str) -> object:
     # takes as long to parse it as the rest of the part: the everyday shape is read without it.
     if (simple := simple_parameters(name, unfolded)) is not None:
         head, params = simple
-        return "; ".join([head, *(f'{key}="{value}"' for key, value in params)])  # the stdlib's text of it
+        text = _Parameterized("; ".join([head, *(f'{key}="{value}"' for key, value in params)]))
+        text.params = ((head, ""), *((key.lower(), f'"{value}"') for key, value in params))
+        return text
     try:
         return FACTORY(name, unfolded)
     except Exception:
         return unfolded
+
+
+class _Parameterized(str):
+    """A Content-Type or Content-Disposition of the everyday shape: the text the stdlib's header parser
+    makes of it, and its ``params`` as ``Message._get_params_preserve`` reads them from that text (the
+    value and ``""``, then each lower-case name with its value quoted), read here without the stdlib's
+    splitting, unquoting and RFC 2231 pass, which none of them needs."""
+
+    params: tuple[tuple[str, str], ...]
 
 
 _MISSING = object()
@@ -123,7 +134,12 @@ class ParsedPart(EmailMessage):
         # Behind get_param, get_params, get_boundary, get_content_charset and get_filename.
         key = ("params", header)
         if (found := self._memo.get(key)) is None:
-            found = self._memo[key] = super()._get_params_preserve(_MISSING, header)  # type: ignore[misc]
+            value = self.get(header, _MISSING)
+            if isinstance(value, _Parameterized):
+                found = value.params
+            else:
+                found = super()._get_params_preserve(_MISSING, header)  # type: ignore[misc]
+            self._memo[key] = found
         return failobj if found is _MISSING else list(found)  # type: ignore[call-overload]
 
 

@@ -7,7 +7,9 @@ everyday shapes, with the characters that make them unusual mixed in, must never
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import email.feedparser
+import email.utils
 import re
 from email.message import Message
 from email.parser import BytesParser
@@ -15,7 +17,7 @@ from email.parser import BytesParser
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from host.mime import feed
+from host.mime import feed, headers
 from host.mime.headers import FACTORY, _simple_mailboxes, parameters, simple_parameters
 from host.mime.parts import TOLERANT, _parsed_header, parse_bytes
 from host.mime.split import split_message
@@ -54,6 +56,63 @@ def test_simple_parameterized_headers_read_as_the_stdlib_reads_them(name, head, 
         stdlib = FACTORY(name, value)
         assert str(_parsed_header(name, value)) == str(stdlib)
         assert parameters(name, value) == dict(stdlib.params)
+
+
+@MANY
+@given(name=st.sampled_from(["content-type", "content-disposition"]), head=_TYPES, tail=_PARAMETERS)
+@example(name="content-type", head="text/plain", tail='; Charset="a;b=c"; name=" x "')
+def test_remembered_parameters_are_the_stdlibs_reading_of_the_header(name, head, tail):
+    """``ParsedPart`` answers get_param, get_boundary, get_filename ... from the parameters the everyday
+    shape carries; the stdlib's own reading of the same header must be the same list."""
+    part = parse_bytes(f"{name}: {head}{tail}\r\n\r\nbody\r\n".encode("utf-8", "surrogateescape"))
+    assert part._get_params_preserve(None, name) == Message._get_params_preserve(part, None, name)
+    assert part._get_params_preserve("absent", "x-other") == "absent"
+
+
+def _stdlib_date(text: str) -> dt.datetime | None:
+    """How ``headers.date`` reads what its shortcut does not take."""
+    try:
+        value = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+
+
+_TWO = st.integers(0, 99).map("{:02d}".format)
+
+
+@MANY
+@given(
+    weekday=st.sampled_from(["", "Wed, ", "Sun, ", "wed, ", "Xyz, "]),
+    day=st.integers(0, 40).map(str),
+    month=st.sampled_from(["Jan", "feb", "DEC", "Sep", "Foo"]),
+    year=st.integers(0, 9999).map("{:04d}".format),
+    clock=st.tuples(_TWO, _TWO, st.one_of(st.just(""), _TWO.map(":{}".format))).map(lambda t: f"{t[0]}:{t[1]}{t[2]}"),
+    zone=st.one_of(
+        st.sampled_from(["+0000", "-0000", "+2400", "-2359", "+0199"]), st.from_regex(r"[+-]\d{4}", fullmatch=True)
+    ),
+)
+@example(weekday="Wed, ", day="2", month="Dec", year="2026", clock="18:54:06", zone="-0000")
+@example(weekday="", day="31", month="Feb", year="2026", clock="24:00", zone="+0100")
+@example(weekday="", day="1", month="Jan", year="0001", clock="00:00", zone="+0000")
+def test_everyday_dates_read_as_the_stdlib_reads_them(weekday, day, month, year, clock, zone):
+    text = f"{weekday}{day} {month} {year} {clock} {zone}"
+    assert headers.date(text) == _stdlib_date(text)
+    found = headers.date(text)
+    if found is not None:
+        assert found.utcoffset() == _stdlib_date(text).utcoffset()
+
+
+def test_a_remembered_mailbox_reading_notes_again_what_it_noted():
+    """Each message whose From is read from memory gets the note its own reading would have made."""
+    raw = "=?utf-8?q?Ana=FF?= <ana@example.com>"  # not UTF-8: read as a guess, and noted
+    notes: list[str] = []
+    first = headers.mailboxes(raw, notes)
+    again = headers.mailboxes(raw, notes)
+    assert first == again == headers.addresses(headers.header_text(raw, []))
+    assert len(notes) == 2 and notes[0] == notes[1]
+    long = ", ".join(f"p{n}@example.com" for n in range(400))  # not remembered, still read
+    assert len(headers.mailboxes(long, notes)) == 400
 
 
 def _word(text: str) -> str:
