@@ -18,6 +18,8 @@ import asyncio
 from collections.abc import Callable, Coroutine, Hashable, Iterable
 from typing import Any, Generic, TypeVar
 
+from host.errors import RateLimited
+
 T = TypeVar("T")
 S = TypeVar("S")
 
@@ -33,15 +35,25 @@ class ReadAhead(Generic[T]):
     def __init__(self) -> None:
         self._key: Hashable = None
         self._task: asyncio.Task[T] | None = None
+        #: A request made ahead was throttled: no more are made. Under a quota the server's pace, not
+        #: its latency, bounds the listing, and a request sent early is only refused for longer (its
+        #: Retry-After counts from then); asked for when needed, each waits its turn in the limiter.
+        self.throttled = False
 
     async def take(self, key: Hashable, make: Callable[[], Coroutine[Any, Any, T]]) -> T:
         task, self._task = self._task, None
         if task is not None and self._key == key and task.get_loop() is asyncio.get_running_loop():
-            return await task
+            try:
+                return await task
+            except RateLimited:
+                self.throttled = True
+                raise
         _drop(task)
         return await make()
 
     def start(self, key: Hashable, make: Callable[[], Coroutine[Any, Any, T]]) -> None:
+        if self.throttled:
+            return
         self.cancel()
         self._key = key
         self._task = asyncio.get_running_loop().create_task(make())

@@ -7,6 +7,7 @@ import contextlib
 import datetime as dt
 
 import attrs
+import pytest
 from sync_support import FAST, assert_converged, server_mail
 from testprovider import mail as testprovider_mail
 from testprovider.mail import TestMailProviderFactory
@@ -213,3 +214,30 @@ async def test_the_next_page_is_asked_for_while_this_one_is_parsed(emulator, con
     assert len(page.messages) == provider.limits.page_size == 100
     assert parsed_when_asked and parsed_when_asked[0] < 10
     await provider.aclose()
+
+
+async def test_a_throttled_read_ahead_ends_the_reading_ahead():
+    """Under a quota a request sent early is only refused for longer: once one made ahead was throttled,
+    pages are asked for when needed, through the limiter's pause."""
+    from host.errors import RateLimited
+    from host.providers.read_ahead import ReadAhead
+
+    ahead: ReadAhead[str] = ReadAhead()
+    made: list[str] = []
+
+    async def throttled() -> str:
+        made.append("throttled")
+        raise RateLimited("over quota", retry_after=1.0)
+
+    async def page(name: str) -> str:
+        made.append(name)
+        return name
+
+    ahead.start("p2", throttled)
+    with pytest.raises(RateLimited):
+        await ahead.take("p2", lambda: page("p2 again"))
+    assert ahead.throttled
+    ahead.start("p3", lambda: page("p3 ahead"))
+    await asyncio.sleep(0.01)
+    assert made == ["throttled"]  # nothing was sent ahead
+    assert await ahead.take("p3", lambda: page("p3 when asked")) == "p3 when asked"
