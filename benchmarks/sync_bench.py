@@ -13,7 +13,8 @@
    mailbox. Target: ≤ 1.5 s for 100,000 messages.
 
 The emulator runs in a process of its own (this script with ``--serve``), so that its work does not
-share this process's interpreter lock with the client's. Prints the figures and one JSON line.
+share this process's interpreter lock with the client's, and renders its mailbox before it answers
+(``Mailbox.render_all``), as a real server reads stored mail. Prints the figures and one JSON line.
 """
 
 from __future__ import annotations
