@@ -93,8 +93,15 @@ def header_text(raw: str, notes: list[str]) -> str:
 
 def decoded(raw: str, notes: list[str]) -> str:
     """The text of a raw header value as a reader sees it: unfolded, RFC 2047 words decoded, one line."""
-    if raw.isascii() and raw.isprintable() and "=?" not in raw:  # most headers: nothing to unfold or decode
-        return raw.strip()
+    if raw.isascii() and "=?" not in raw:  # most headers: nothing to decode, at most folds to undo
+        unfolded = raw if raw.isprintable() else _FOLD.sub("", raw)
+        if unfolded.isprintable():  # no tab, NUL or other control left to turn into a blank
+            return unfolded.strip()
+    return _decoded_in_full(raw, notes)
+
+
+def _decoded_in_full(raw: str, notes: list[str]) -> str:
+    """:func:`decoded` for any value (the shortcut above takes plain ASCII)."""
     text = _ENCODED_RUN.sub(lambda match: _decode_run(match.group(0), notes), _unfolded(raw, notes))
     return _CONTROL.sub(" ", legible(text)).strip()
 

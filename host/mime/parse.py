@@ -36,6 +36,7 @@ _UNSAFE_FILENAME = re.compile(r"[\x00-\x1f\x7f/\\]")
 # Attached messages are handed out as mail: CRLF, and "From " lines left alone (no mbox quoting).
 _REGENERATE = policy.compat32.clone(linesep="\r\n", mangle_from_=False)
 _BODY_TYPES = frozenset({"text/plain", "text/html"})
+_LINE_END = re.compile(r"\r\n|\r|\n")  # what the stdlib's policy takes out of a header before reading it
 # Structural damage worth telling the reader about; other defects are everyday sloppiness.
 _DAMAGE = {
     errors.StartBoundaryNotFoundDefect: "a multipart boundary was not found",
@@ -309,7 +310,12 @@ def _best_effort(read: Callable[[], _T], default: _T) -> _T:
 
 def snippet(text: str) -> str:
     """About 200 characters of the body, whitespace collapsed, cut at a word."""
-    collapsed = " ".join(text[: _SNIPPET_LENGTH * 8].split())
+    # Collapsing a short head is enough when its words reach past the cut with a whole word to spare
+    # (the head's last word may be cut short); else, as always, the first 1,600 characters.
+    words = text[: _SNIPPET_LENGTH * 2].split()
+    if len(words) < 2 or sum(map(len, words[:-1])) + len(words) - 2 <= _SNIPPET_LENGTH:
+        words = text[: _SNIPPET_LENGTH * 8].split()
+    collapsed = " ".join(words)
     if len(collapsed) <= _SNIPPET_LENGTH:
         return collapsed
     cut = collapsed[:_SNIPPET_LENGTH]
@@ -390,10 +396,13 @@ def _size(part: ParsedPart) -> int:
 
 
 def _content_id(part: ParsedPart) -> str | None:
-    value = part.get("content-id")
-    if value is None:
+    raw = part.raw_value("content-id")
+    if raw is None:
         return None
-    content_id = str(value).strip().strip("<>").strip()
+    # Plain ASCII is its own unstructured reading (less line ends), without the stdlib's header object.
+    plain = raw.isascii() and "=?" not in raw
+    value = _LINE_END.sub("", raw) if plain else str(part.get("content-id"))
+    content_id = value.strip().strip("<>").strip()
     return content_id or None
 
 

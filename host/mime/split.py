@@ -52,13 +52,15 @@ def _part(text: str, start: int, end: int, policy: EmailPolicy) -> Message:
         raise _NotEveryday  # no blank line after the headers
     part = policy.message_factory(policy=policy)
     position, headers_end = start, blank.start()
+    raw_headers = []
     while position < headers_end:
         header = _HEADER.match(text, position, headers_end)
         if header is None:
             raise _NotEveryday  # a line that is no header: the feed parser notes a missing separator
         # EmailPolicy.header_source_parse: the blanks after the colon go, the folds stay, the line end goes.
-        part.set_raw(header.group(1), header.group(2).rstrip("\r\n"))
+        raw_headers.append((header.group(1), header.group(2).rstrip("\r\n")))
         position = header.end()
+    part._headers = raw_headers  # what set_raw of each would make, in one step
     body = blank.end()
     maintype = part.get_content_maintype()
     if maintype == "message":

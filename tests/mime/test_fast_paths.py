@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from host.mime import feed, headers
+from host.mime import parse as parse_module
 from host.mime.headers import FACTORY, _simple_mailboxes, parameters, simple_parameters
 from host.mime.parts import TOLERANT, _parsed_header, parse_bytes
 from host.mime.split import split_message
@@ -113,6 +114,53 @@ def test_a_remembered_mailbox_reading_notes_again_what_it_noted():
     assert len(notes) == 2 and notes[0] == notes[1]
     long = ", ".join(f"p{n}@example.com" for n in range(400))  # not remembered, still read
     assert len(headers.mailboxes(long, notes)) == 400
+
+
+_HEADER_TEXT = st.lists(
+    st.sampled_from(["a", "Z", "<id@x>", " ", "  ", "\t", "\r\n ", "\n\t", "\r\n", "\x00", "=?", "é", ";", "\x7f"]),
+    max_size=12,
+).map("".join)
+
+
+@MANY
+@given(raw=_HEADER_TEXT)
+@example(raw="<a@b>\r\n <c@d>")
+@example(raw="a\r\n\tb")
+def test_plain_header_values_read_as_in_full(raw):
+    notes: list[str] = []
+    assert headers.decoded(raw, notes) == headers._decoded_in_full(raw, [])
+
+
+@MANY
+@given(raw=_HEADER_TEXT)
+@example(raw=" <img1@inline.example.com> ")
+@example(raw="<a\r\n b>")
+def test_a_plain_content_id_reads_as_the_stdlibs_header(raw):
+    part = parse_bytes(b"Content-ID: x\r\n\r\nbody")
+    part._headers = [("Content-ID", raw)]
+    stdlib = str(part.get("content-id")).strip().strip("<>").strip() or None
+    assert parse_module._content_id(part) == stdlib
+
+
+def _snippet_in_full(text: str) -> str:
+    collapsed = " ".join(text[:1600].split())
+    if len(collapsed) <= 200:
+        return collapsed
+    cut = collapsed[:200]
+    return cut.rsplit(" ", 1)[0] if " " in cut[100:] else cut
+
+
+@MANY
+@given(
+    text=st.lists(
+        st.one_of(st.sampled_from([" ", "  ", "\n\n", "\t", " " * 150]), st.text("abcdé", min_size=1, max_size=90)),
+        max_size=60,
+    ).map("".join)
+)
+@example(text="x" * 199 + " " + "y" * 300)
+@example(text="w " * 100 + "z" * 10)
+def test_the_snippet_reads_a_short_head_as_it_reads_the_whole(text):
+    assert parse_module.snippet(text) == _snippet_in_full(text)
 
 
 def _word(text: str) -> str:
