@@ -24,7 +24,7 @@ from host.errors import ZoomclientError
 from host.html.text import html_to_text
 from host.mime import headers
 from host.mime.charsets import decode_bytes
-from host.mime.parts import ParsedPart, child_path, children, parse_bytes, part_at
+from host.mime.parts import ParsedPart, child_path, children, parse_bytes, part_at, unfold
 from host.model import Address, Attachment, Message
 
 _T = TypeVar("_T")
@@ -36,7 +36,6 @@ _UNSAFE_FILENAME = re.compile(r"[\x00-\x1f\x7f/\\]")
 # Attached messages are handed out as mail: CRLF, and "From " lines left alone (no mbox quoting).
 _REGENERATE = policy.compat32.clone(linesep="\r\n", mangle_from_=False)
 _BODY_TYPES = frozenset({"text/plain", "text/html"})
-_LINE_END = re.compile(r"\r\n|\r|\n")  # what the stdlib's policy takes out of a header before reading it
 # Structural damage worth telling the reader about; other defects are everyday sloppiness.
 _DAMAGE = {
     errors.StartBoundaryNotFoundDefect: "a multipart boundary was not found",
@@ -401,7 +400,7 @@ def _content_id(part: ParsedPart) -> str | None:
         return None
     # Plain ASCII is its own unstructured reading (less line ends), without the stdlib's header object.
     plain = raw.isascii() and "=?" not in raw
-    value = _LINE_END.sub("", raw) if plain else str(part.get("content-id"))
+    value = unfold(raw) if plain else str(part.get("content-id"))
     content_id = value.strip().strip("<>").strip()
     return content_id or None
 

@@ -34,7 +34,7 @@ class _TolerantPolicy(EmailPolicy):
 @functools.lru_cache(maxsize=4096)
 def _parsed_header(name: str, value: str) -> object:
     # The stdlib's parser takes quadratic time on long structured headers; no real Content-Type needs more.
-    unfolded = _LINE_BREAK.sub("", value)[:LONG_HEADER]
+    unfolded = unfold(value)[:LONG_HEADER]
     # Every multipart has a boundary of its own, so its Content-Type is never in this cache, and the stdlib
     # takes as long to parse it as the rest of the part: the everyday shape is read without it.
     if (simple := simple_parameters(name, unfolded)) is not None:
@@ -145,6 +145,11 @@ class ParsedPart(EmailMessage):
 
 TOLERANT = _TolerantPolicy(header_factory=FACTORY, message_factory=ParsedPart)
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def unfold(value: str) -> str:
+    """A raw header value as the stdlib's policy reads it before parsing: its line breaks taken out."""
+    return _LINE_BREAK.sub("", value)
 
 
 def parse_bytes(raw: bytes) -> ParsedPart:
